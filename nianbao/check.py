@@ -1,0 +1,156 @@
+"""The rules of spec §3, one function each; ``check(report)`` runs them all.
+
+A rule's docstring says when it *holds*.  Blank cells count as 0 in the sums, as the spec says.
+Each finding names the row and column and the two figures that disagree, in plain Chinese.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+
+from . import formats
+from .model import Finding, Report
+
+Rule = Callable[[Report], Iterator[Finding]]
+RULES: dict[str, Rule] = {}
+
+_COL = {c.key: c.label for c in formats.REQUEST_COLUMNS}
+_ROW = {r.key: r.label for r in formats.REQUEST_ROWS}
+_GROUP = {g.key: g.label for g in formats.APPEAL_GROUPS}
+_FIELD = {f.key: f.label for f in formats.APPEAL_FIELDS}
+
+
+def rule(rule_id: str) -> Callable[[Rule], Rule]:
+    def register(fn: Rule) -> Rule:
+        RULES[rule_id] = fn
+        return fn
+
+    return register
+
+
+def _v(x: object) -> int | float:
+    return x if isinstance(x, int | float) else 0
+
+
+def _has_table(report: Report, name: str) -> bool:
+    rows = report.tables.get(name, {})
+    return any(v is not None for cols in rows.values() for v in cols.values())
+
+
+@rule("requests.balance")
+def requests_balance(report: Report) -> Iterator[Finding]:
+    """For each column: new_received + carried_over == processed_total + carried_forward."""
+    req = report.tables.get("requests", {})
+    if not _has_table(report, "requests"):
+        return
+    for col, label in _COL.items():
+        cells = [req.get(r, {}).get(col) for r in ("new_received", "carried_over", "processed_total", "carried_forward")]
+        if all(c is None for c in cells):
+            continue
+        a, b, c, d = (_v(x) for x in cells)
+        if a + b != c + d:
+            yield Finding("requests.balance", "error", f"requests.*.{col}",
+                          f"第三部分表格“{label}”列：本年新收({a})加上年结转({b})为{a + b}，"
+                          f"但办理结果总计({c})加结转下年度继续办理({d})为{c + d}，两者应相等。",
+                          expected=a + b, found=c + d)
+
+
+@rule("requests.outcome_sum")
+def requests_outcome_sum(report: Report) -> Iterator[Finding]:
+    """For each column: processed_total == the sum of all outcome rows (予以公开 … 其他处理)."""
+    if not _has_table(report, "requests") or report.template not in formats.TEMPLATES:
+        return
+    req = report.tables["requests"]
+    rows = formats.OUTCOME_ROWS[report.template]
+    for col, label in _COL.items():
+        total = req.get("processed_total", {}).get(col)
+        parts = [req.get(r, {}).get(col) for r in rows]
+        if total is None and all(p is None for p in parts):
+            continue
+        s = sum(_v(p) for p in parts)
+        if _v(total) != s:
+            yield Finding("requests.outcome_sum", "error", f"requests.processed_total.{col}",
+                          f"第三部分表格“{label}”列：“(七)总计”填报为{_v(total)}，"
+                          f"但(一)至(六)各项办理结果之和为{s}。", expected=s, found=_v(total))
+
+
+@rule("requests.row_total")
+def requests_row_total(report: Report) -> Iterator[Finding]:
+    """For each row: total == the sum of the six applicant columns."""
+    for row, cols in report.tables.get("requests", {}).items():
+        if all(v is None for v in cols.values()):
+            continue
+        s = sum(_v(cols.get(c)) for c in formats.REQUEST_APPLICANT_COLUMNS)
+        if cols.get("total") is None and s == 0:
+            continue
+        if _v(cols.get("total")) != s:
+            yield Finding("requests.row_total", "error", f"requests.{row}.total",
+                          f"第三部分表格“{_ROW.get(row, row)}”一行：总计填报为{_v(cols.get('total'))}，"
+                          f"但自然人与法人或其他组织各列之和为{s}。", expected=s, found=_v(cols.get("total")))
+
+
+@rule("appeals.group_total")
+def appeals_group_total(report: Report) -> Iterator[Finding]:
+    """For each group: total == upheld + corrected + other + pending."""
+    for group, cols in report.tables.get("appeals", {}).items():
+        if all(v is None for v in cols.values()):
+            continue
+        s = sum(_v(cols.get(f)) for f in ("upheld", "corrected", "other", "pending"))
+        if _v(cols.get("total")) != s:
+            yield Finding("appeals.group_total", "error", f"appeals.{group}.total",
+                          f"第四部分表格“{_GROUP[group]}”：总计填报为{_v(cols.get('total'))}，"
+                          f"但结果维持、结果纠正、其他结果、尚未审结之和为{s}。", expected=s, found=_v(cols.get("total")))
+
+
+@rule("values.negative")
+def values_negative(report: Report) -> Iterator[Finding]:
+    """No count is negative (section 二 ``change`` may be)."""
+    for table, rows in report.tables.items():
+        for row, cols in rows.items():
+            for col, v in cols.items():
+                if isinstance(v, int | float) and v < 0 and col not in formats.SIGNED_FIELDS:
+                    yield Finding("values.negative", "error", f"{table}.{row}.{col}",
+                                  f"{_where(table, row, col)}填报为负数{v}，数量不能为负。", expected=">= 0", found=v)
+
+
+@rule("template.outdated")
+def template_outdated(report: Report) -> Iterator[Finding]:
+    """A report on 2021 or later uses template 2021; one on 2019–2020 uses template 2019."""
+    year, t = report.meta.year, report.template
+    if year is None or t not in formats.TEMPLATES:
+        return
+    want = "2021" if year >= 2021 else "2019"
+    if year >= 2019 and t != want:
+        yield Finding("template.outdated", "error", "template",
+                      f"这是{year}年度的报告，应使用{want}年版格式（国办公开办函〔{want}〕{'30' if want == '2021' else '60'}号），"
+                      f"实际使用的是{t}年版。", expected=want, found=t)
+
+
+def _where(table: str, row: str, col: str) -> str:
+    if table == "requests":
+        return f"第三部分表格“{_ROW.get(row, row)}”一行“{_COL.get(col, col)}”列"
+    if table == "appeals":
+        return f"第四部分表格“{_GROUP.get(row, row)}·{_FIELD.get(col, col)}”"
+    label = next((r.label for r in (*formats.ACTIVE_2019, *formats.ACTIVE_2021) if r.key == row), row)
+    return f"第二部分表格“{label}·{formats.FIELD_LABELS.get(col, col)}”"
+
+
+# Rules found while reading the document rather than by arithmetic (reported by the parser).
+PARSER_RULES = (
+    "structure.missing_section", "structure.missing_table", "structure.missing_cells", "structure.ambiguous_cells",
+    "template.legacy", "source.unreadable", "source.scanned", "source.not_a_report", "narrative.mismatch",
+)
+ALL_RULES = (*RULES, *PARSER_RULES)
+
+
+def check(report: Report) -> list[Finding]:
+    """All arithmetic and format findings for ``report`` (the parser's own findings are kept as they are)."""
+    if report.template not in formats.TEMPLATES:
+        return []
+    return [f for fn in RULES.values() for f in fn(report)]
+
+
+def checked(report: Report) -> Report:
+    """``report`` with the checks' findings added after the parser's (idempotent)."""
+    own = [f for f in report.findings if f.rule not in RULES]
+    return report.with_findings([*own, *check(report)])

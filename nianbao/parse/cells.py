@@ -1,0 +1,77 @@
+"""Lines -> a stream of cell tokens: labels, numbers and blanks, each with its line and column.
+
+Whatever the shape (tabs, ``|``, one cell per line, markdown, a grid from HTML), a table becomes the
+same stream; the row assembler in :mod:`nianbao.parse.tables` never looks at the shape again.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from ..readers.normalize import label_key
+from .numbers import LABEL_THEN_NUMBERS, Part, is_number_cell, parts
+
+LABEL, NUMBER, BLANK, PROSE = "label", "number", "blank", "prose"
+# Labels longer than this (in normalised characters) are prose, not table labels.
+MAX_LABEL = 60
+
+# Page furniture that PDF converters leave inside tables.
+NOISE = re.compile(
+    r"^\s*(?:[-—–_~·.]+\s*\d{1,4}\s*[-—–_~·.]+|第\s*\d{1,4}\s*页(?:\s*[,，/]?\s*共\s*\d{1,4}\s*页)?"
+    r"|共\s*\d{1,4}\s*页\s*第\s*\d{1,4}\s*页|\d{1,4}\s*/\s*\d{1,4}|page\s*\d+(?:\s*of\s*\d+)?|:?-{3,}:?(?:\s*\|\s*:?-{3,}:?)*\s*\|?"
+    r"|\|?(?:\s*:?-{3,}:?\s*\|)+\s*)\s*$",
+    re.I,
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Token:
+    kind: str
+    text: str  # the cell as written (labels: normalised key)
+    line: int
+    col: int
+    parts: tuple[Part, ...] = ()
+
+
+def split_cells(line: str) -> list[str]:
+    """A line's cells: split by tabs or ``|``; a line ending in `` |`` (one cell a line) is one cell."""
+    s = line.strip()
+    if "|" in s:
+        if s.startswith("|"):
+            s = s[1:]
+        if s.endswith("|"):
+            s = s[:-1]
+        return [c.strip() for c in re.split(r"\t|\|", s)]
+    if "\t" in line:
+        return [c.strip() for c in line.rstrip("\n").split("\t")]
+    return [s]
+
+
+def tokenize(lines: list[str], start: int = 0, end: int | None = None) -> list[Token]:
+    """Tokens of ``lines[start:end]``; page numbers and markdown separator lines are dropped."""
+    out: list[Token] = []
+    for i in range(start, len(lines) if end is None else end):
+        line = lines[i]
+        if not line.strip() or NOISE.match(line):
+            continue
+        for j, cell in enumerate(split_cells(line)):
+            out.extend(_cell_tokens(cell, i, j))
+    return out
+
+
+def _cell_tokens(cell: str, line: int, col: int) -> list[Token]:
+    if not cell:
+        return [Token(BLANK, "", line, col)]
+    if is_number_cell(cell):
+        return [Token(NUMBER, cell, line, col, tuple(parts(cell)))]
+    m = LABEL_THEN_NUMBERS.match(cell)
+    if m and len(label_key(m.group(1))) <= MAX_LABEL and not m.group(1).rstrip().endswith(("第", "共")):
+        return [
+            Token(LABEL, label_key(m.group(1)), line, col),
+            Token(NUMBER, m.group(2), line, col, tuple(parts(m.group(2)))),
+        ]
+    key = label_key(cell)
+    if not key:
+        return [Token(BLANK, "", line, col)]
+    return [Token(PROSE if len(key) > MAX_LABEL else LABEL, key, line, col)]

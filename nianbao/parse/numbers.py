@@ -1,0 +1,151 @@
+"""Cell text -> numbers, and the readings of cells that were split or run together.
+
+A reading of a row is only taken when it is certain: either the cells are plainly there, or exactly
+one way of splitting/merging the digits satisfies the table's own arithmetic.  Otherwise the caller
+gets ``None`` and says so in a finding — a plausible wrong value is worse than a blank.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
+from itertools import combinations
+
+from ..formats import UNITS
+
+Value = int | float
+
+_UNIT_ALT = "|".join(sorted((re.escape(u) for u in UNITS), key=len, reverse=True))
+# One number with an optional unit: 12 · -139 条 · 24230421.50 元 · 960 万 · 1,234
+NUMBER = re.compile(rf"([+-]?)\s*(\d{{1,3}}(?:,\d{{3}})+|\d+)(\.\d+)?\s*({_UNIT_ALT})?")
+# A whole cell made only of numbers (with units), possibly several separated by spaces: "0 0 0", "1 2".
+NUMBER_CELL = re.compile(rf"^(?:[+-]?\s*\d[\d,]*(?:\.\d+)?\s*(?:{_UNIT_ALT})?\s*)+$")
+# A label followed by its numbers in one cell: "行政许可 585 32 7951".
+LABEL_THEN_NUMBERS = re.compile(rf"^(.*?[^\d\s.,+-])\s+((?:[+-]?\d[\d,]*(?:\.\d+)?\s*(?:{_UNIT_ALT})?\s*)+)$")
+_UNIT_WORD = re.compile(rf"^(?:{_UNIT_ALT})$")
+
+
+@dataclass(frozen=True)
+class Part:
+    """One number as written: its digits, sign, decimals and unit."""
+
+    sign: str
+    digits: str
+    decimals: str
+    unit: str
+
+    @property
+    def value(self) -> Value:
+        text = self.digits.replace(",", "") + self.decimals
+        v: Value = float(text) if self.decimals else int(text)
+        v = -v if self.sign == "-" else v
+        return v
+
+    @property
+    def splittable(self) -> bool:
+        return not self.sign and not self.decimals and not self.unit and "," not in self.digits and len(self.digits) > 1
+
+
+def parts(cell: str) -> list[Part]:
+    return [Part(m.group(1), m.group(2), m.group(3) or "", m.group(4) or "") for m in NUMBER.finditer(cell)]
+
+
+def is_number_cell(cell: str) -> bool:
+    return bool(NUMBER_CELL.match(cell)) and not _UNIT_WORD.match(cell.strip())
+
+
+def whole(cell_parts: Sequence[Part]) -> Part:
+    """The parts of one cell read as a single number (``1 2`` -> 12)."""
+    if len(cell_parts) == 1:
+        return cell_parts[0]
+    first, last = cell_parts[0], cell_parts[-1]
+    return Part(first.sign, "".join(p.digits for p in cell_parts), last.decimals, last.unit)
+
+
+def _splits(digits: str, k: int) -> Iterator[tuple[int, ...]]:
+    """Every way to cut a digit string into k integers written without leading zeros."""
+    n = len(digits)
+    if k > n:
+        return
+    for cuts in combinations(range(1, n), k - 1):
+        bounds = (0, *cuts, n)
+        pieces = [digits[a:b] for a, b in zip(bounds, bounds[1:])]
+        if all(p == "0" or p[0] != "0" for p in pieces):
+            yield tuple(int(p) for p in pieces)
+
+
+def readings(cells: Sequence[Sequence[Part]], n: int, limit: int = 20000) -> Iterator[tuple[Value, ...]]:
+    """Every reading of ``cells`` as exactly ``n`` values.
+
+    Within a cell, adjacent parts may be one number split by a space (``1 2``) or separate numbers;
+    a part with no sign, decimals or unit may be several numbers run together (``801000081``).
+    """
+    flat = [p for c in cells for p in c]
+    # Each part: either starts a new number, or continues the previous one (only inside one cell).
+    starts_cell = [i == 0 for c in cells for i in range(len(c))]
+    seen = 0
+
+    def go(i: int, acc: tuple[Value, ...], pending: str | None) -> Iterator[tuple[Value, ...]]:
+        nonlocal seen
+        if seen > limit:
+            return
+        if i == len(flat):
+            if pending is not None:
+                acc = (*acc, int(pending))
+            if len(acc) == n:
+                seen += 1
+                yield acc
+            return
+        p = flat[i]
+        if len(acc) > n:
+            return
+        # continue the previous part (a number split by a space inside one cell)
+        if pending is not None and not starts_cell[i] and not p.sign:
+            if not p.decimals and not p.unit and "," not in p.digits:
+                yield from go(i + 1, acc, pending + p.digits)
+            else:
+                yield from go(i + 1, (*acc, Part("", pending + p.digits, p.decimals, p.unit).value), None)
+        done = acc if pending is None else (*acc, int(pending))
+        room = n - len(done)
+        if room <= 0:
+            return
+        if p.sign or p.decimals or p.unit or "," in p.digits:
+            yield from go(i + 1, (*done, p.value), None)
+            return
+        yield from go(i + 1, done, p.digits)
+        for k in range(2, min(room, len(p.digits)) + 1):
+            for pieces in _splits(p.digits, k):
+                yield from go(i + 1, (*done, *pieces[:-1]), str(pieces[-1]))
+
+    yield from go(0, (), None)
+
+
+def resolve(
+    cells: Sequence[Sequence[Part]], n: int, holds: Callable[[tuple[Value, ...]], bool]
+) -> tuple[tuple[Value, ...] | None, int]:
+    """The one reading of ``cells`` as ``n`` values that ``holds``; (None, count) when not exactly one."""
+    found: set[tuple[Value, ...]] = set()
+    for r in readings(cells, n):
+        if holds(r):
+            found.add(r)
+            if len(found) > 1:
+                return None, len(found)
+    if len(found) == 1:
+        return next(iter(found)), 1
+    return None, 0
+
+
+def scale(value: Value, unit: str, target_unit: str) -> Value:
+    """Convert a money value written with ``unit`` into ``target_unit`` (元 or 万元)."""
+    factor = UNITS.get(unit, 1) if unit in ("万", "万元", "亿元", "元") else UNITS.get(target_unit, 1)
+    v = value * factor / UNITS[target_unit]
+    return tidy(v)
+
+
+def tidy(v: Value) -> Value:
+    """Integral floats become ints; others are rounded to cents."""
+    if isinstance(v, float):
+        r = round(v, 6)
+        return int(r) if r == int(r) else round(r, 4)
+    return v

@@ -1,0 +1,327 @@
+"""Tokens -> table cells keyed as in the spec.  Rows are found by their labels, wherever the labels sit.
+
+Steps (each a small function): ``match_rows`` finds which row each run of label tokens names and
+collects the cells after it; ``place`` turns one row's cells into values — directly when every cell
+is plainly there, through :func:`numbers.resolve` when cells were split or run together, by grid
+position when some are blank or missing — and reports what it could not place.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from itertools import combinations
+
+from .. import formats
+from ..formats import Row
+from ..model import Finding
+from .cells import BLANK, LABEL, NUMBER, PROSE, Token
+from .numbers import Value, resolve, scale, tidy, whole
+
+_ALL_REQUEST_ROWS = formats.REQUEST_ROWS
+_PATTERNS: dict[str, list[tuple[str, re.Pattern[str]]]] = {}
+
+
+def _patterns(table: str, rows: Sequence[Row]) -> list[tuple[str, re.Pattern[str]]]:
+    if table not in _PATTERNS:
+        _PATTERNS[table] = [(r.key, re.compile("|".join(f"(?:{k})" for k in r.keys))) for r in rows]
+    return _PATTERNS[table]
+
+
+def name_row(run: str, table: str, rows: Sequence[Row]) -> str | None:
+    """The row a run of label text names: of all rows whose pattern occurs, the one matched last in the run."""
+    best: tuple[int, int, str] | None = None
+    for key, pat in _patterns(table, rows):
+        for m in pat.finditer(run):
+            cand = (m.end(), -m.start(), key)
+            if best is None or cand > best:
+                best = cand
+    return best[2] if best else None
+
+
+@dataclass
+class RowCells:
+    key: str
+    tokens: list[Token] = field(default_factory=list)
+    label_line: int = -1
+    label_col: int = -1
+
+
+def match_rows(tokens: Sequence[Token], table: str, rows: Sequence[Row]) -> dict[str, RowCells]:
+    """Collect, for every row named in ``tokens``, the number and blank cells that follow its label."""
+    found: dict[str, RowCells] = {}
+    current: RowCells | None = None
+    run: list[Token] = []
+    # a blank cell before a label on the same line is padding of that label's row, not a cell of the previous
+    last_label_col: dict[int, int] = {}
+    for t in tokens:
+        if t.kind == LABEL:
+            last_label_col[t.line] = t.col
+    for t in tokens:
+        if t.kind == LABEL:
+            run.append(t)
+            continue
+        if t.kind == PROSE:
+            run = []
+            current = None
+            continue
+        if run:
+            key = name_row("".join(r.text for r in run), table, rows)
+            if key is not None:
+                prev = found.get(key)
+                if prev is None or not any(x.kind == NUMBER for x in prev.tokens):
+                    current = found[key] = RowCells(key, label_line=run[-1].line, label_col=run[-1].col)
+                else:
+                    current = None  # the same row again (a repeated header): its cells belong to no row
+            run = []
+        if current is None:
+            continue
+        if t.kind == BLANK and last_label_col.get(t.line, -1) > t.col:
+            continue
+        current.tokens.append(t)
+    return found
+
+
+def place(
+    cells: RowCells,
+    n: int,
+    holds: Callable[[tuple[Value, ...]], bool] | None,
+    data_col: int | None,
+) -> tuple[list[Value | None], str | None]:
+    """Values of one row and, when some could not be placed with certainty, the rule to report.
+
+    ``holds`` is the row's own arithmetic (None for rows that have none: their split or run-together
+    digits are never guessed); ``data_col`` is the grid column where this table's values start, taken
+    from its complete rows, used to place the values of a row with blank or missing cells.
+    """
+    toks = cells.tokens
+    nums = [t for t in toks if t.kind == NUMBER]
+    if len(nums) == n:
+        return [whole(t.parts).value for t in nums], None
+    flat = sum(len(t.parts) for t in nums)
+    if flat == n:
+        return [p.value for t in nums for p in t.parts], None
+    digits = sum(len(p.digits) for t in nums for p in t.parts)
+    if len(nums) > n or flat > n:
+        if holds is not None:
+            value, _count = resolve([t.parts for t in nums], n, holds)
+            if value is not None:
+                return list(value), None
+        return [None] * n, "structure.ambiguous_cells"
+    if holds is not None and digits >= n and (len(nums) <= n - 2 or (len(nums) == 1 and n > 1)):
+        value, count = resolve([t.parts for t in nums], n, holds)
+        if value is not None:
+            return list(value), None
+        if count > 1:
+            return [None] * n, "structure.ambiguous_cells"
+    # Fewer values than cells: place by grid position when the row sits on its label's line, else in order.
+    out: list[Value | None] = [None] * n
+    on_grid = (
+        data_col is not None
+        and all(t.line == cells.label_line and len(t.parts) <= 1 for t in toks)
+    )
+    if on_grid:
+        start = max(data_col or 0, cells.label_col + 1)
+        covered = set()
+        for t in toks:
+            i = t.col - start
+            if 0 <= i < n:
+                covered.add(i)
+                if t.kind == NUMBER:
+                    out[i] = t.parts[0].value
+        return out, None if len(covered) == n else "structure.missing_cells"
+    items: list[Value | None] = []
+    for t in toks:
+        if t.kind == NUMBER:
+            items.extend(p.value for p in t.parts)
+        elif items:  # a blank before the first value is padding of the label's merged cells
+            items.append(None)
+    if len(items) >= n:
+        return items[:n], None
+    return consensus(items, n, holds), "structure.missing_cells"
+
+
+def consensus(items: Sequence[Value | None], n: int, holds: Callable[[tuple[Value, ...]], bool] | None) -> list[Value | None]:
+    """Place ``items`` in ``n`` cells when some cells are absent and nothing tells which.
+
+    Every way of putting the absent cells (as blanks, i.e. 0) among the items is tried; a cell keeps a
+    value only where every reading that satisfies the row's arithmetic gives it the same one.
+    """
+    missing = n - len(items)
+    agreed: list[Value | None] | None = None
+    for gaps in combinations(range(n), missing):
+        vals: list[Value | None] = []
+        it = iter(items)
+        for i in range(n):
+            vals.append(0 if i in gaps else next(it))
+        if holds is not None and not holds(tuple(0 if v is None else v for v in vals)):
+            continue
+        if agreed is None:
+            agreed = vals
+        else:
+            agreed = [a if a == v else None for a, v in zip(agreed, vals)]
+    return agreed if agreed is not None else [None] * n
+
+
+def data_column(found: dict[str, RowCells], n: int) -> int | None:
+    """The grid column where values start, taken from the rows that have all n values on their label's line."""
+    starts: Counter[int] = Counter()
+    for rc in found.values():
+        nums = [t for t in rc.tokens if t.kind == NUMBER]
+        if len(nums) == n and all(t.line == rc.label_line for t in nums):
+            starts[nums[0].col] += 1
+    return starts.most_common(1)[0][0] if starts else None
+
+
+# ------------------------------------------------------------------ the three tables
+
+
+def extract_requests(tokens: Sequence[Token], template: str) -> tuple[dict[str, dict[str, Value | None]], list[Finding], bool]:
+    """Section 三.  Returns (rows, findings, any row found)."""
+    cols = [c.key for c in formats.REQUEST_COLUMNS]
+    n = len(cols)
+    found = match_rows(tokens, "requests", _ALL_REQUEST_ROWS)
+    data_col = data_column(found, n)
+    out: dict[str, dict[str, Value | None]] = {}
+    findings: list[Finding] = []
+
+    def holds(v: tuple[Value, ...]) -> bool:
+        return all(isinstance(x, int) and x >= 0 for x in v) and sum(v[:-1]) == v[-1]
+
+    for row in formats.request_rows(template):
+        rc = found.get(row.key)
+        if rc is None:
+            out[row.key] = dict.fromkeys(cols)
+            findings.append(_missing("requests", row, None))
+            continue
+        values, rule = place(rc, n, holds, data_col)
+        values = [_count(v) for v in values]
+        out[row.key] = dict(zip(cols, values))
+        if rule:
+            findings.append(_unplaced("requests", row, cols, values, rule))
+    for key in found:
+        if key not in out and any(t.kind == NUMBER for t in found[key].tokens):
+            row = next(r for r in _ALL_REQUEST_ROWS if r.key == key)
+            findings.append(Finding("template.outdated", "warning", f"requests.{key}",
+                                    f"第三部分表格中出现了{template}版模板没有的行“{row.label}”，其数字未计入。",
+                                    expected=f"template {template}", found=row.label))
+    return out, findings, bool(found)
+
+
+def extract_active(
+    tokens: Sequence[Token], template: str
+) -> tuple[dict[str, dict[str, Value | None]], list[Finding], bool]:
+    """Section 二.  Money goes to 元 (2019 procurement) or 万元 (2021 fees)."""
+    rows = formats.active_rows(template)
+    found = match_rows(tokens, f"active{template}", rows)
+    header = "".join(t.text for t in tokens if t.kind == LABEL)
+    out: dict[str, dict[str, Value | None]] = {}
+    findings: list[Finding] = []
+    by_width: dict[int, int | None] = {}
+    for row in rows:
+        n = len(row.fields)
+        if n not in by_width:
+            by_width[n] = data_column({k: v for k, v in found.items() if len(_fields(rows, k)) == n}, n)
+        rc = found.get(row.key)
+        if rc is None:
+            out[row.key] = dict.fromkeys(row.fields)
+            findings.append(_missing("active", row, None))
+            continue
+        values, rule = place(rc, n, None, by_width[n] if by_width[n] is not None else by_width.get(3))
+        units = _units(rc, n)
+        fixed: list[Value | None] = []
+        for f, v, unit in zip(row.fields, values, units):
+            if v is None:
+                fixed.append(None)
+            elif f in formats.MONEY_FIELDS:
+                target = formats.MONEY_FIELDS[f]
+                default = "万元" if re.search(r"(金额|采购总金额)万元|单位万元", header) else target
+                fixed.append(scale(v, unit or default, target))
+            else:
+                fixed.append(_count(v))
+        out[row.key] = dict(zip(row.fields, fixed))
+        if rule:
+            findings.append(_unplaced("active", row, list(row.fields), fixed, rule))
+    return out, findings, bool(found)
+
+
+def extract_appeals(tokens: Sequence[Token]) -> tuple[dict[str, dict[str, Value | None]], list[Finding], bool]:
+    """Section 四: the 15 numbers after the header, in the spec's order."""
+    groups = [g.key for g in formats.APPEAL_GROUPS]
+    fields = [f.key for f in formats.APPEAL_FIELDS]
+    n = len(groups) * len(fields)
+    # the header ends with its last 总计/尚未审结 label; the data are the numbers and blanks after it
+    last = -1
+    for i, t in enumerate(tokens):
+        if t.kind == LABEL and re.search(r"总计|尚未审结|其他结果|结果纠正|结果维持", t.text):
+            last = i
+    empty = {g: dict.fromkeys(fields) for g in groups}
+    if last < 0:
+        return empty, [], False
+    data: list[Token] = []
+    for t in tokens[last + 1 :]:
+        if t.kind in (LABEL, PROSE):
+            if any(x.kind == NUMBER for x in data):
+                break
+            continue
+        data.append(t)
+    # leading blanks belong to the header's merged cells
+    while data and data[0].kind == BLANK:
+        data.pop(0)
+    rc = RowCells("appeals", data, label_line=data[0].line if data else -1, label_col=-1)
+
+    def holds(v: tuple[Value, ...]) -> bool:
+        return all(isinstance(x, int) and x >= 0 for x in v) and all(
+            sum(v[i : i + 4]) == v[i + 4] for i in range(0, n, 5)
+        )
+
+    values, rule = place(rc, n, holds, None if not data else data[0].col)
+    values = [_count(v) for v in values]
+    out = {g: dict(zip(fields, values[i * 5 : i * 5 + 5])) for i, g in enumerate(groups)}
+    findings: list[Finding] = []
+    if rule:
+        nulls = [f"{g}.{f}" for g in groups for f in fields if out[g][f] is None]
+        findings.append(Finding(rule, "warning", "appeals", _PLACE_MESSAGES[rule].format(
+            row="行政复议、行政诉讼情况表", cells="、".join(nulls)), expected=n, found=len(nulls)))
+    return out, findings, True
+
+
+# ------------------------------------------------------------------ helpers
+
+_PLACE_MESSAGES = {
+    "structure.missing_cells": "“{row}”一行缺少数据，以下单元格无法确定，已留空：{cells}。",
+    "structure.ambiguous_cells": "“{row}”一行的数字粘连或断开，有不止一种读法符合表内勾稽关系（或没有一种符合），"
+    "以下单元格已留空：{cells}。",
+}
+
+
+def _fields(rows: Sequence[Row], key: str) -> tuple[str, ...]:
+    return next((r.fields for r in rows if r.key == key), ())
+
+
+def _units(rc: RowCells, n: int) -> list[str]:
+    """The unit written with each value of a plainly-read row ('' when none)."""
+    units = [p.unit for t in rc.tokens if t.kind == NUMBER for p in t.parts]
+    return units[:n] + [""] * (n - len(units)) if len(units) >= n else [""] * n
+
+
+def _count(v: Value | None) -> Value | None:
+    """Counts are integers; a fractional count is not a count we can trust."""
+    if v is None:
+        return None
+    v = tidy(v)
+    return v if isinstance(v, int) else None
+
+
+def _missing(table: str, row: Row, _cols: object) -> Finding:
+    return Finding("structure.missing_cells", "warning", f"{table}.{row.key}",
+                   f"表格中找不到“{row.label}”一行，该行数据留空。", expected=row.label, found=None)
+
+
+def _unplaced(table: str, row: Row, cols: list[str], values: list[Value | None], rule: str) -> Finding:
+    nulls = [c for c, v in zip(cols, values) if v is None]
+    return Finding(rule, "warning", f"{table}.{row.key}",
+                   _PLACE_MESSAGES[rule].format(row=row.label, cells="、".join(nulls) or "无"),
+                   expected=len(cols), found=len(cols) - len(nulls))

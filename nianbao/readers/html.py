@@ -1,0 +1,123 @@
+"""Web pages: real ``<table>`` markup becomes tab-separated grid lines; everything else, one block a line.
+
+Merged cells are expanded (rowspan/colspan continuation positions become empty cells) so that a
+column keeps its index on every line, which is what lets the parser place a row with blank cells.
+Tables nested in layout tables are found: a table holding other tables is layout, not data.
+"""
+
+from __future__ import annotations
+
+import re
+
+from ..errors import UnreadableFile
+from .text import decode
+
+HTML_SUFFIXES = ("html", "htm", "shtml", "xhtml", "jsp", "asp", "aspx", "php")
+_SNIFF = re.compile(rb"<(!doctype\s+html|html|body|table|div|p)[\s>]", re.I)
+_WS = re.compile(r"\s+")
+_BLOCK = frozenset(
+    "address article aside blockquote br dd div dl dt figcaption figure footer form h1 h2 h3 h4 h5 h6 header hr li "
+    "main nav ol p pre section ul tr caption center".split()
+)
+_SKIP = frozenset({"script", "style", "noscript", "template", "head", "select", "button", "iframe"})
+
+
+class HtmlReader:
+    kinds = ("html",)
+
+    def accepts(self, data: bytes, suffix: str) -> bool:
+        return suffix in HTML_SUFFIXES or bool(_SNIFF.search(data[:2048]))
+
+    def read(self, data: bytes, suffix: str) -> tuple[str, bool, tuple[str, ...]]:
+        import lxml.html
+        from lxml import etree
+
+        text = decode(data)
+        text = re.sub(r"^\s*<\?xml[^>]*\?>", "", text)  # lxml refuses str input with an encoding declaration
+        try:
+            root = lxml.html.document_fromstring(text)
+        except (etree.ParserError, ValueError) as e:
+            raise UnreadableFile(f"HTML 无法解析 (cannot parse the HTML): {e}", expected="an HTML page") from None
+        out: list[str] = []
+        _walk(root, out)
+        lines = [ln for ln in (_WS.sub(" ", s).strip() if "\t" not in s else s for s in "".join(out).split("\n"))]
+        return "\n".join(ln for ln in lines if ln.strip()), True, ()
+
+
+def _text(el) -> str:  # noqa: ANN001 - lxml element
+    """A cell's text: its blocks joined by a space, whitespace collapsed, no tabs or newlines left."""
+    parts: list[str] = []
+    _walk(el, parts, in_cell=True)
+    return _WS.sub(" ", "".join(parts)).strip()
+
+
+def _walk(el, out: list[str], in_cell: bool = False) -> None:  # noqa: ANN001
+    tag = el.tag if isinstance(el.tag, str) else ""
+    if tag in _SKIP:
+        if el.tail:
+            out.append(el.tail)
+        return
+    if tag == "table" and not in_cell and not _has_table(el):
+        out.append("\n")
+        for row in _grid(el):
+            out.append("\t".join(row) + "\n")
+        out.append("\n")
+    else:
+        brk = " " if in_cell else "\n"
+        if tag in _BLOCK or tag in ("td", "th", "table"):
+            out.append(brk)
+        if el.text:
+            out.append(el.text)
+        for child in el:
+            _walk(child, out, in_cell)
+        if tag in _BLOCK or tag in ("td", "th", "table"):
+            out.append(brk)
+    if el.tail:
+        out.append(el.tail)
+
+
+def _has_table(el) -> bool:  # noqa: ANN001
+    return next(el.iterdescendants("table"), None) is not None
+
+
+def _grid(table) -> list[list[str]]:  # noqa: ANN001
+    """The table's cells on a grid: merged cells' continuation positions are empty strings."""
+    rows = [tr for tr in table.iter("tr") if _owner(tr) is table]
+    grid: list[list[str]] = []
+    pending: dict[tuple[int, int], str] = {}
+    for r, tr in enumerate(rows):
+        line: list[str] = []
+        c = 0
+        for cell in tr:
+            if not isinstance(cell.tag, str) or cell.tag not in ("td", "th"):
+                continue
+            while (r, c) in pending:
+                line.append(pending.pop((r, c)))
+                c += 1
+            span = _int(cell.get("colspan"))
+            down = _int(cell.get("rowspan"))
+            line.append(_text(cell))
+            line.extend([""] * (span - 1))
+            for dr in range(1, down):
+                for dc in range(span):
+                    pending[(r + dr, c + dc)] = ""
+            c += span
+        while (r, c) in pending:
+            line.append(pending.pop((r, c)))
+            c += 1
+        grid.append(line)
+    return grid
+
+
+def _owner(tr):  # noqa: ANN001, ANN202
+    p = tr.getparent()
+    while p is not None and p.tag != "table":
+        p = p.getparent()
+    return p
+
+
+def _int(v: str | None) -> int:
+    try:
+        return max(1, min(int(v or 1), 200))
+    except ValueError:
+        return 1

@@ -1,0 +1,409 @@
+"""Positioned characters and ruling lines -> text lines and table rows (shared by the PDF and OFD readers).
+
+The steps are small and separate, as in pdfplumber: ``segments_to_tables`` (ruling lines -> cell grid),
+``glyphs_to_lines`` (characters -> lines by baseline, cells by gaps), ``page_items`` (one page in reading
+order), then ``pages_to_text`` drops running headers and page numbers, drops header rows repeated on a
+table's next page, and joins prose lines back into paragraphs.  Coordinates are in points, top-down
+(``top`` grows downwards), whatever the source used.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from statistics import median
+
+
+@dataclass(frozen=True, slots=True)
+class Glyph:
+    x0: float
+    top: float
+    x1: float
+    bottom: float
+    text: str
+
+    @property
+    def cx(self) -> float:
+        return (self.x0 + self.x1) / 2
+
+    @property
+    def cy(self) -> float:
+        return (self.top + self.bottom) / 2
+
+    @property
+    def size(self) -> float:
+        return max(self.bottom - self.top, 1.0)
+
+
+@dataclass
+class PageLayout:
+    """One page: its size, its characters and its thin ruling boxes (x0, top, x1, bottom)."""
+
+    width: float
+    height: float
+    glyphs: list[Glyph]
+    segments: list[tuple[float, float, float, float]] = field(default_factory=list)
+
+
+@dataclass
+class Line:
+    x0: float
+    top: float
+    x1: float
+    bottom: float
+    cells: list[str]
+    size: float
+
+    @property
+    def text(self) -> str:
+        return "\t".join(self.cells)
+
+
+@dataclass
+class Table:
+    top: float
+    bottom: float
+    x0: float
+    x1: float
+    rows: list[list[str]]
+
+
+Item = Line | Table
+
+SNAP = 2.5  # points: ruling lines this close are the same line
+THIN = 3.0  # points: a box thinner than this is a line, not an area
+CELL_GAP = 1.5  # em: a horizontal gap this wide between characters separates two cells
+SPACE_GAP = 0.25  # em: a gap this wide is a space
+
+_CJK = re.compile(r"[\u2e80-\u9fff\uf900-\ufaff\u3000-\u303f\uff00-\uffef]")
+
+
+# ---------------------------------------------------------------- characters -> lines
+
+
+def glyphs_to_lines(glyphs: list[Glyph], *, split_cells: bool = True) -> list[Line]:
+    """Group characters into lines (by vertical overlap) and a line into cells (by wide gaps)."""
+    rows: list[list[Glyph]] = []
+    spans: list[tuple[float, float]] = []
+    for g in sorted(glyphs, key=lambda g: (g.cy, g.x0)):
+        if rows:
+            top, bottom = spans[-1]
+            overlap = min(bottom, g.bottom) - max(top, g.top)
+            if overlap >= 0.5 * min(bottom - top, g.bottom - g.top) and abs(g.cy - (top + bottom) / 2) < 0.6 * g.size:
+                rows[-1].append(g)
+                spans[-1] = (min(top, g.top), max(bottom, g.bottom))
+                continue
+        rows.append([g])
+        spans.append((g.top, g.bottom))
+    lines: list[Line] = []
+    for row in rows:
+        row.sort(key=lambda g: g.x0)
+        size = median(g.size for g in row)
+        cells: list[str] = []
+        cur: list[str] = []
+        prev: Glyph | None = None
+        for g in row:
+            if prev is not None:
+                gap = g.x0 - prev.x1
+                if split_cells and gap > CELL_GAP * size:
+                    cells.append("".join(cur).strip())
+                    cur = []
+                elif gap > SPACE_GAP * size and cur and not cur[-1].isspace():
+                    cur.append(" ")
+            cur.append(g.text)
+            prev = g
+        cells.append("".join(cur).strip())
+        top = min(g.top for g in row)
+        lines.append(Line(row[0].x0, top, max(g.x1 for g in row), max(g.bottom for g in row), cells, size))
+    return lines
+
+
+def join_wrapped(parts: list[str]) -> str:
+    """Join a cell's wrapped lines: no space between CJK characters, a space between Latin words."""
+    out = ""
+    for p in parts:
+        p = p.strip()
+        if not p:
+            continue
+        if out and not _CJK.match(p[0]) and not _CJK.match(out[-1]) and out[-1].isalnum() and p[0].isalnum():
+            out += " "
+        out += p
+    return out
+
+
+# ---------------------------------------------------------------- ruling lines -> tables
+
+
+@dataclass
+class _Seg:
+    pos: float  # y of a horizontal line, x of a vertical one
+    a: float  # start along the line
+    b: float  # end along the line
+
+
+def _merge_segments(segs: list[_Seg]) -> list[_Seg]:
+    """Snap nearly collinear segments together and join the ones that touch."""
+    out: list[_Seg] = []
+    for s in sorted(segs, key=lambda s: (s.pos, s.a)):
+        for o in reversed(out[-8:]):
+            if abs(o.pos - s.pos) <= SNAP and s.a <= o.b + SNAP and s.b >= o.a - SNAP:
+                o.a, o.b = min(o.a, s.a), max(o.b, s.b)
+                break
+        else:
+            out.append(_Seg(s.pos, s.a, s.b))
+    return out
+
+
+def _clusters(values: list[float]) -> list[float]:
+    out: list[list[float]] = []
+    for v in sorted(values):
+        if out and v - out[-1][-1] <= SNAP:
+            out[-1].append(v)
+        else:
+            out.append([v])
+    return [sum(c) / len(c) for c in out]
+
+
+class _UF:
+    def __init__(self, n: int) -> None:
+        self.p = list(range(n))
+
+    def find(self, i: int) -> int:
+        while self.p[i] != i:
+            self.p[i] = self.p[self.p[i]]
+            i = self.p[i]
+        return i
+
+    def union(self, a: int, b: int) -> None:
+        self.p[self.find(a)] = self.find(b)
+
+
+@dataclass
+class _Grid:
+    xs: list[float]
+    ys: list[float]
+    cells: list[tuple[int, int, int, int]]  # (row0, col0, row1, col1) inclusive, one per merged cell
+
+
+def segments_to_grids(segments: list[tuple[float, float, float, float]]) -> list[_Grid]:
+    """Ruling boxes -> one grid per connected set of lines, with merged cells found from missing borders."""
+    hs: list[_Seg] = []
+    vs: list[_Seg] = []
+    for x0, top, x1, bottom in segments:
+        w, h = x1 - x0, bottom - top
+        if h <= THIN and w > THIN:
+            hs.append(_Seg((top + bottom) / 2, x0, x1))
+        elif w <= THIN and h > THIN:
+            vs.append(_Seg((x0 + x1) / 2, top, bottom))
+    hs, vs = _merge_segments(hs), _merge_segments(vs)
+    if len(hs) < 2 or len(vs) < 2:
+        return []
+    uf = _UF(len(hs) + len(vs))
+    for i, h in enumerate(hs):
+        for j, v in enumerate(vs):
+            if h.a - SNAP <= v.pos <= h.b + SNAP and v.a - SNAP <= h.pos <= v.b + SNAP:
+                uf.union(i, len(hs) + j)
+    groups: dict[int, tuple[list[_Seg], list[_Seg]]] = defaultdict(lambda: ([], []))
+    for i, h in enumerate(hs):
+        groups[uf.find(i)][0].append(h)
+    for j, v in enumerate(vs):
+        groups[uf.find(len(hs) + j)][1].append(v)
+    grids = []
+    for gh, gv in groups.values():
+        if len(gh) >= 2 and len(gv) >= 2:
+            grid = _grid(gh, gv)
+            if grid is not None:
+                grids.append(grid)
+    return grids
+
+
+def _covers(segs: list[_Seg], pos: float, a: float, b: float) -> bool:
+    """Does a ruling line at ``pos`` run along most of [a, b]?"""
+    mid, need = (a + b) / 2, 0.6 * (b - a)
+    for s in segs:
+        if abs(s.pos - pos) <= SNAP and s.a - SNAP <= mid <= s.b + SNAP:
+            if min(s.b, b) - max(s.a, a) >= need:
+                return True
+    return False
+
+
+def _grid(hs: list[_Seg], vs: list[_Seg]) -> _Grid | None:
+    xs, ys = _clusters([v.pos for v in vs]), _clusters([h.pos for h in hs])
+    nr, nc = len(ys) - 1, len(xs) - 1
+    if nr < 1 or nc < 1:
+        return None
+    uf = _UF(nr * nc)
+    inside = [[False] * nc for _ in range(nr)]
+    for r in range(nr):
+        for c in range(nc):
+            # an elementary box belongs to the table when some border encloses it on the left and above
+            inside[r][c] = any(v.a - SNAP <= (ys[r] + ys[r + 1]) / 2 <= v.b + SNAP and v.pos <= xs[c] + SNAP for v in vs) \
+                and any(h.a - SNAP <= (xs[c] + xs[c + 1]) / 2 <= h.b + SNAP and h.pos <= ys[r] + SNAP for h in hs)
+            if c + 1 < nc and not _covers(vs, xs[c + 1], ys[r], ys[r + 1]):
+                uf.union(r * nc + c, r * nc + c + 1)
+            if r + 1 < nr and not _covers(hs, ys[r + 1], xs[c], xs[c + 1]):
+                uf.union(r * nc + c, (r + 1) * nc + c)
+    boxes: dict[int, list[int]] = {}
+    for r in range(nr):
+        for c in range(nc):
+            if not inside[r][c]:
+                continue
+            root = uf.find(r * nc + c)
+            b = boxes.setdefault(root, [r, c, r, c])
+            b[0], b[1], b[2], b[3] = min(b[0], r), min(b[1], c), max(b[2], r), max(b[3], c)
+    cells = [(b[0], b[1], b[2], b[3]) for b in boxes.values()]
+    return _Grid(xs, ys, cells) if cells else None
+
+
+def _fill_grid(grid: _Grid, glyphs: list[Glyph]) -> tuple[Table, list[Glyph]]:
+    """Put each character into the cell that holds its centre; return the table and the leftovers."""
+    xs, ys = grid.xs, grid.ys
+    owner: dict[tuple[int, int], int] = {}
+    for k, (r0, c0, r1, c1) in enumerate(grid.cells):
+        for r in range(r0, r1 + 1):
+            for c in range(c0, c1 + 1):
+                owner[(r, c)] = k
+    content: list[list[Glyph]] = [[] for _ in grid.cells]
+    rest: list[Glyph] = []
+    for g in glyphs:
+        r = _index(ys, g.cy)
+        c = _index(xs, g.cx)
+        k = owner.get((r, c)) if r is not None and c is not None else None
+        if k is None:
+            rest.append(g)
+        else:
+            content[k].append(g)
+    nr, nc = len(ys) - 1, len(xs) - 1
+    rows = [[""] * nc for _ in range(nr)]
+    for (r0, c0, _r1, _c1), gs in zip(grid.cells, content):
+        rows[r0][c0] = join_wrapped([" ".join(filter(None, ln.cells)) for ln in glyphs_to_lines(gs, split_cells=False)])
+    rows = [row for row in rows if any(row)]
+    return Table(ys[0], ys[-1], xs[0], xs[-1], rows), rest
+
+
+def _index(edges: list[float], v: float) -> int | None:
+    if v < edges[0] or v > edges[-1]:
+        return None
+    lo, hi = 0, len(edges) - 1
+    while hi - lo > 1:
+        mid = (lo + hi) // 2
+        if edges[mid] <= v:
+            lo = mid
+        else:
+            hi = mid
+    return lo
+
+
+# ---------------------------------------------------------------- one page, then the document
+
+
+def page_items(page: PageLayout) -> tuple[list[Item], bool]:
+    """A page's lines and tables in reading order (top to bottom); True when a ruled table was found."""
+    rest = [g for g in page.glyphs if g.text.strip()]
+    items: list[Item] = []
+    for grid in segments_to_grids(page.segments):
+        table, rest = _fill_grid(grid, rest)
+        if table.rows and (len(table.rows) > 1 or len(table.rows[0]) > 1):
+            items.append(table)
+    items.extend(glyphs_to_lines(rest))
+    items.sort(key=lambda it: (it.top, it.x0))
+    return items, any(isinstance(it, Table) for it in items)
+
+
+_PAGE_NUMBER = re.compile(
+    r"^(?:[-—–－~\s]*\d{1,4}[-—–－~\s]*|第\s*\d+\s*页(?:\s*[,，/]?\s*共\s*\d+\s*页)?|\d+\s*/\s*\d+"
+    r"|(?:page|Page|PAGE)\s*\d+(?:\s*of\s*\d+)?|共\s*\d+\s*页\s*第\s*\d+\s*页)$"
+)
+
+
+def _running_lines(pages: list[tuple[PageLayout, list[Item]]]) -> set[tuple[int, int]]:
+    """(page, item) indexes of headers, footers and page numbers: lines in the margins that repeat."""
+    keys: Counter[tuple[int, str]] = Counter()
+    where: dict[tuple[int, int], tuple[int, str]] = {}
+    drop: set[tuple[int, int]] = set()
+    for p, (layout, items) in enumerate(pages):
+        seen = set()
+        for i, it in enumerate(items):
+            if not isinstance(it, Line):
+                continue
+            margin = it.bottom < 0.15 * layout.height or it.top > 0.85 * layout.height
+            if not margin:
+                continue
+            if _PAGE_NUMBER.match(it.text.replace("\t", " ").strip()):
+                drop.add((p, i))
+                continue
+            key = (round(it.top / 4), re.sub(r"\d+", "#", it.text.replace("\t", "")))
+            where[(p, i)] = key
+            if key not in seen:
+                keys[key] += 1
+                seen.add(key)
+    need = max(2, (len(pages) + 1) // 2)
+    drop.update(pi for pi, key in where.items() if keys[key] >= need)
+    return drop
+
+
+_HEADING = re.compile(r"^(?:[一二三四五六七八九十]+、|[（(][一二三四五六七八九十]+[)）]|第[一二三四五六七八九十]+[章节条])")
+
+
+def pages_to_text(pages: list[PageLayout]) -> tuple[str, bool]:
+    """The document's text: one paragraph or table row a line; True when tables came from ruled grids."""
+    laid = []
+    grid = False
+    for page in pages:
+        items, g = page_items(page)
+        grid = grid or g
+        laid.append((page, items))
+    drop = _running_lines(laid)
+    out: list[str] = []
+    prev_table: Table | None = None  # the table that ended the previous page (for repeated headers)
+    last_line: Line | None = None  # the prose line before, to join wrapped paragraphs
+    for p, (layout, items) in enumerate(laid):
+        kept = [it for i, it in enumerate(items) if (p, i) not in drop]
+        lines = [it for it in kept if isinstance(it, Line) and len(it.cells) == 1]
+        left = min((ln.x0 for ln in lines), default=0.0)
+        right = max((ln.x1 for ln in lines), default=layout.width)
+        for n, it in enumerate(kept):
+            if isinstance(it, Table):
+                rows = it.rows
+                if n == 0 and prev_table is not None:
+                    rows = _drop_repeated_header(prev_table, rows)
+                out.extend("\t".join(r) for r in rows)
+                prev_table = it if n == len(kept) - 1 else None
+                last_line = None
+                continue
+            if n == len(kept) - 1:
+                prev_table = None
+            if len(it.cells) > 1:
+                out.append(it.text)
+                last_line = None
+                continue
+            if last_line is not None and _continues(last_line, it, left, right) and out:
+                out[-1] = join_wrapped([out[-1], it.text])
+            else:
+                out.append(it.text)
+            full = it.x1 >= right - 1.5 * it.size
+            last_line = it if full else None
+        if not kept:
+            prev_table = None
+    return "\n".join(out), grid
+
+
+def _continues(prev: Line, line: Line, left: float, right: float) -> bool:
+    """A full-width line followed by an unindented, non-heading line is one paragraph wrapped."""
+    if line.x0 > left + 0.6 * line.size or _HEADING.match(line.text):
+        return False
+    same_page_gap = line.top - prev.bottom
+    return same_page_gap < 1.2 * line.size or same_page_gap < 0  # negative: continued on a new page
+
+
+def _drop_repeated_header(prev: Table, rows: list[list[str]]) -> list[list[str]]:
+    """A table continued on a new page often repeats its header rows: keep them once."""
+    k = 0
+    while k < len(rows) and k < len(prev.rows) and rows[k] == prev.rows[k] and not any(_is_number(c) for c in rows[k]):
+        k += 1
+    return rows[k:]
+
+
+def _is_number(s: str) -> bool:
+    return bool(re.fullmatch(r"[-+]?\d[\d,.]*", s.strip()))

@@ -1,0 +1,240 @@
+"""Office-shaped fixtures: reports written the way offices write them (Word tables with merged headers).
+
+Used by tests/test_office.py and bench/bench_pdf.py.  The DOCX builder here is independent of the
+renderers so that reader tests do not depend on them; ``render_docx`` is used in addition when present.
+"""
+
+from __future__ import annotations
+
+import os
+import random
+import shutil
+import subprocess
+import tempfile
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+from nianbao import formats as F
+from nianbao.model import Meta, Report
+
+
+def fw(label: str) -> str:
+    """Official tables use full-width parentheses and colons."""
+    return label.replace("(", "（").replace(")", "）").replace(":", "：")
+
+
+def make_report(seed: int, template: str = "2019") -> Report:
+    """A report whose requests table balances, with values wide enough to tell cells apart."""
+    rng = random.Random(seed)
+    tables = F.empty_tables(template)
+    for row in F.active_rows(template):
+        for f in row.fields:
+            if f == "change":
+                tables["active"][row.key][f] = rng.randint(-40, 60)
+            elif f in F.MONEY_FIELDS:
+                tables["active"][row.key][f] = rng.randint(0, 900000) if f == "amount_yuan" else rng.randint(0, 900)
+            else:
+                tables["active"][row.key][f] = rng.randint(0, 3000)
+    req = tables["requests"]
+    outcomes = F.OUTCOME_ROWS[template]
+    for col in F.REQUEST_APPLICANT_COLUMNS:
+        for key in outcomes:
+            req[key][col] = rng.choice((0, 0, 1, 2, 3, 5, 12, 40))
+        req["processed_total"][col] = sum(req[k][col] for k in outcomes)  # type: ignore[misc]
+        req["carried_forward"][col] = rng.randint(0, 9)
+        req["carried_over"][col] = rng.randint(0, req["processed_total"][col] + req["carried_forward"][col])  # type: ignore[operator]
+        req["new_received"][col] = req["processed_total"][col] + req["carried_forward"][col] - req["carried_over"][col]  # type: ignore[operator]
+    for vals in req.values():
+        vals["total"] = sum(vals[c] for c in F.REQUEST_APPLICANT_COLUMNS)  # type: ignore[misc]
+    for group in tables["appeals"].values():
+        for f in ("upheld", "corrected", "other", "pending"):
+            group[f] = rng.randint(0, 30)
+        group["total"] = sum(group[f] for f in ("upheld", "corrected", "other", "pending"))  # type: ignore[misc]
+    organ = rng.choice(("清流县", "河市镇", "泾源县人民政府", "福州市人民政府办公厅"))
+    year = 2020 if template == "2019" else 2022
+    title = f"{organ}{year}年政府信息公开工作年度报告"
+    return Report(template=template, meta=Meta(title=title, organ=organ, year=year), tables=tables)
+
+
+@dataclass(frozen=True)
+class ExpectedRow:
+    """A table row as a reader should give it back: the row's label and its values in order."""
+
+    label: str
+    values: tuple[str, ...]
+
+
+def expected_rows(report: Report) -> list[ExpectedRow]:
+    """Every data row of the three tables, with values as the DOCX shows them."""
+    t = report.tables
+    out = [ExpectedRow(r.label, tuple(_num(t["active"][r.key][f]) for f in r.fields))
+           for r in F.active_rows(report.template or "2019")]
+    for r in F.request_rows(report.template or "2019"):
+        out.append(ExpectedRow(fw(r.label), tuple(_num(t["requests"][r.key][c.key]) for c in F.REQUEST_COLUMNS)))
+    nums = tuple(_num(t["appeals"][g.key][f.key]) for g in F.APPEAL_GROUPS for f in F.APPEAL_FIELDS)
+    out.append(ExpectedRow("", nums))
+    return out
+
+
+def _num(v: object) -> str:
+    return "" if v is None else str(v)
+
+
+# ---------------------------------------------------------------- DOCX builder (python-docx)
+
+
+def _merge(table, r0: int, c0: int, r1: int, c1: int, text: str | None = None):  # type: ignore[no-untyped-def]
+    cell = table.cell(r0, c0).merge(table.cell(r1, c1))
+    if text is not None:
+        cell.text = text
+    return cell
+
+
+def _active_table(doc, report: Report) -> None:  # type: ignore[no-untyped-def]
+    template = report.template or "2019"
+    rows = {r.key: r for r in F.active_rows(template)}
+    n = 1 + sum(2 + len(keys) for _, keys in F.ACTIVE_GROUPS[template])
+    tbl = doc.add_table(rows=n, cols=4)
+    tbl.style = "Table Grid"
+    i = 0
+    for item, keys in F.ACTIVE_GROUPS[template]:
+        _merge(tbl, i, 0, i, 3, fw(item))
+        fields = rows[keys[0]].fields
+        heads = ["信息内容", *(fw(F.FIELD_LABELS[f]) for f in fields)]
+        for c, h in enumerate(heads):
+            tbl.cell(i + 1, c).text = h
+        if len(heads) < 4:
+            _merge(tbl, i + 1, len(heads) - 1, i + 1, 3)
+        for k, key in enumerate(keys):
+            r = i + 2 + k
+            tbl.cell(r, 0).text = rows[key].label
+            vals = [_num(report.tables["active"][key][f]) for f in fields]
+            for c, v in enumerate(vals):
+                tbl.cell(r, c + 1).text = v
+            if len(vals) < 3:
+                _merge(tbl, r, len(vals), r, 3)
+        i += 2 + len(keys)
+    # delete the spare last row, if any
+    while len(tbl.rows) > i:
+        tbl._tbl.remove(tbl.rows[-1]._tr)
+
+
+def _requests_table(doc, report: Report) -> None:  # type: ignore[no-untyped-def]
+    template = report.template or "2019"
+    rows = F.request_rows(template)
+    tbl = doc.add_table(rows=3 + len(rows), cols=10)
+    tbl.style = "Table Grid"
+    _merge(tbl, 0, 0, 2, 2, "（本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和）")
+    _merge(tbl, 0, 3, 0, 9, "申请人情况")
+    _merge(tbl, 1, 3, 2, 3, "自然人")
+    _merge(tbl, 1, 4, 1, 8, "法人或其他组织")
+    _merge(tbl, 1, 9, 2, 9, "总计")
+    for c, col in enumerate(F.REQUEST_COLUMNS[1:6]):
+        tbl.cell(2, 4 + c).text = col.label
+    groups = {"withheld": [], "unavailable": [], "not_processed": [], "other": []}  # type: dict[str, list[int]]
+    for k, row in enumerate(rows):
+        r = 3 + k
+        prefix = row.key.split("_")[0] if row.key.startswith(("withheld", "unavailable")) else ""
+        if row.key.startswith("not_processed"):
+            prefix = "not_processed"
+        if row.key.startswith("other_") and row.key != "other_handling":
+            prefix = "other"
+        if row.key in ("new_received", "carried_over", "carried_forward"):
+            _merge(tbl, r, 0, r, 2, fw(row.label))
+        elif prefix:
+            groups[prefix].append(r)
+            tbl.cell(r, 2).text = fw(row.label)
+        else:
+            _merge(tbl, r, 1, r, 2, fw(row.label))
+        for c, col in enumerate(F.REQUEST_COLUMNS):
+            tbl.cell(r, 3 + c).text = _num(report.tables["requests"][row.key][col.key])
+    for name, rs in groups.items():
+        if rs:
+            _merge(tbl, rs[0], 1, rs[-1], 1, fw(F.REQUEST_GROUP_LABELS[name]))
+    first = 3 + next(k for k, r in enumerate(rows) if r.key == "granted")
+    last = 3 + next(k for k, r in enumerate(rows) if r.key == "processed_total")
+    _merge(tbl, first, 0, last, 0, fw(F.REQUEST_GROUP_LABELS["outcomes"]))
+
+
+def _appeals_table(doc, report: Report) -> None:  # type: ignore[no-untyped-def]
+    tbl = doc.add_table(rows=4, cols=15)
+    tbl.style = "Table Grid"
+    _merge(tbl, 0, 0, 0, 4, "行政复议")
+    _merge(tbl, 0, 5, 0, 14, "行政诉讼")
+    for c, f in enumerate(F.APPEAL_FIELDS):
+        _merge(tbl, 1, c, 2, c, f.label)
+    _merge(tbl, 1, 5, 1, 9, "未经复议直接起诉")
+    _merge(tbl, 1, 10, 1, 14, "复议后起诉")
+    for g in range(2):
+        for c, f in enumerate(F.APPEAL_FIELDS):
+            tbl.cell(2, 5 + 5 * g + c).text = f.label
+    vals = [_num(report.tables["appeals"][g.key][f.key]) for g in F.APPEAL_GROUPS for f in F.APPEAL_FIELDS]
+    for c, v in enumerate(vals):
+        tbl.cell(3, c).text = v
+
+
+def build_docx(report: Report, path: Path, *, landscape_appeals: bool = False) -> Path:
+    """Write the report as offices do: title, six sections, the three official tables with merged cells."""
+    import docx
+    from docx.enum.section import WD_ORIENT
+    from docx.shared import Pt
+
+    doc = docx.Document()
+    style = doc.styles["Normal"]
+    style.font.name = "Noto Serif CJK SC"
+    style.font.size = Pt(10.5)
+    rpr = style.element.get_or_add_rPr()
+    rpr.get_or_add_rFonts().set("{http://schemas.openxmlformats.org/wordprocessingml/2006/main}eastAsia",
+                                "Noto Serif CJK SC")
+    doc.add_paragraph(report.meta.title or "")
+    y = report.meta.year
+    doc.add_paragraph(
+        f"本报告根据《中华人民共和国政府信息公开条例》的规定编制。本报告中所列数据的统计期限自{y}年1月1日起至{y}年12月31日止。"
+        "如对本年度报告有疑问，请与本机关政务公开办公室联系。" * 2
+    )
+    for sec in F.SECTIONS:
+        doc.add_paragraph(f"{sec.number}、{sec.title}")
+        if sec.number == "二":
+            _active_table(doc, report)
+        elif sec.number == "三":
+            _requests_table(doc, report)
+        elif sec.number == "四":
+            if landscape_appeals:
+                s = doc.add_section()
+                s.orientation = WD_ORIENT.LANDSCAPE
+                s.page_width, s.page_height = s.page_height, s.page_width
+            _appeals_table(doc, report)
+        else:
+            doc.add_paragraph("本年度各项工作有序推进，政府信息公开工作水平进一步提升。" * 3)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    doc.save(str(path))
+    return path
+
+
+# ---------------------------------------------------------------- LibreOffice conversion
+
+
+def soffice() -> str | None:
+    return shutil.which("soffice") or shutil.which("libreoffice")
+
+
+def convert_many(paths: Iterable[Path], fmt: str, outdir: Path, timeout: float = 300) -> list[Path]:
+    """Convert many files in ONE soffice call (LibreOffice start-up dominates the cost)."""
+    exe = soffice()
+    if exe is None:
+        raise RuntimeError("soffice not found")
+    paths = list(paths)
+    outdir.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(prefix="nianbao-lo-") as profile:
+        subprocess.run(
+            [exe, f"-env:UserInstallation=file://{profile}", "--headless", "--norestore",
+             "--convert-to", fmt, "--outdir", str(outdir), *map(str, paths)],
+            check=True, capture_output=True, timeout=timeout, env={**os.environ, "HOME": profile},
+        )
+    ext = fmt.split(":")[0]
+    out = [outdir / (p.stem + "." + ext) for p in paths]
+    missing = [p for p in out if not p.exists()]
+    if missing:
+        raise RuntimeError(f"soffice did not write {missing}")
+    return out
