@@ -18,8 +18,17 @@ from .readers import Document, read_bytes, read_document
 __version__ = "0.1.0"
 
 __all__ = [
-    "Document", "Finding", "Meta", "Report", "Source", "__version__",
-    "check", "parse", "parse_bytes", "read_document", "read_bytes",
+    "Document",
+    "Finding",
+    "Meta",
+    "Report",
+    "Source",
+    "__version__",
+    "check",
+    "parse",
+    "parse_bytes",
+    "read_bytes",
+    "read_document",
 ]
 
 

@@ -238,3 +238,118 @@ def convert_many(paths: Iterable[Path], fmt: str, outdir: Path, timeout: float =
     if missing:
         raise RuntimeError(f"soffice did not write {missing}")
     return out
+
+
+def add_running_text(path: Path, header: str, footer_page_field: bool = True) -> None:
+    """Give every page a running header and a ``- N -`` page number, as 公文 have."""
+    import docx
+    from docx.oxml import parse_xml
+
+    doc = docx.Document(str(path))
+    for section in doc.sections:
+        section.header.paragraphs[0].text = header
+        p = section.footer.paragraphs[0]
+        if footer_page_field:
+            ns = 'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"'
+            p.add_run("- ")
+            p._p.append(parse_xml(f'<w:fldSimple {ns} w:instr="PAGE"><w:r><w:t>1</w:t></w:r></w:fldSimple>'))
+            p.add_run(" -")
+    doc.save(str(path))
+
+
+# ---------------------------------------------------------------- OFD builder (GB/T 33190 subset)
+
+_OFD_NS = "http://www.ofdspec.org/2016"
+
+
+def _ofd_rows(report: Report) -> list[tuple[str, list[tuple[str, int]]]]:
+    """The three tables as (table, [(text, colspan), ...]) rows on a 10-column grid."""
+    t = report.tables
+    rows: list[tuple[str, list[tuple[str, int]]]] = []
+    for item, keys in F.ACTIVE_GROUPS[report.template or "2019"]:
+        rows.append(("active", [(fw(item), 10)]))
+        fields = {r.key: r for r in F.active_rows(report.template or "2019")}[keys[0]].fields
+        heads = [("信息内容", 4)] + [(fw(F.FIELD_LABELS[f]), 2) for f in fields]
+        rows.append(("active", heads + ([("", 10 - 4 - 2 * len(fields))] if len(fields) < 3 else [])))
+        for key in keys:
+            row = {r.key: r for r in F.active_rows(report.template or "2019")}[key]
+            vals = [(_num(t["active"][key][f]), 2) for f in row.fields]
+            rows.append(("active", [(row.label, 4), *vals] + ([("", 10 - 4 - 2 * len(vals))] if len(vals) < 3 else [])))
+    rows.append(("requests", [("", 3), *((c.label, 1) for c in F.REQUEST_COLUMNS)]))
+    for r in F.request_rows(report.template or "2019"):
+        rows.append(("requests", [(fw(r.label), 3), *((_num(t["requests"][r.key][c.key]), 1) for c in F.REQUEST_COLUMNS)]))
+    return rows
+
+
+def build_ofd(report: Report, path: Path) -> Path:
+    """An OFD the way converters write one: a TextObject per line of text, PathObjects for the borders."""
+    import zipfile
+
+    size, left, width, top = 3.5, 20.0, 170.0, 25.0
+    col = width / 10
+    pages: list[list[str]] = [[]]
+    ids = iter(range(100, 100000))
+    y = top
+
+    def text(x: float, y: float, s: str) -> str:
+        deltas = " ".join(f"{size if ord(ch) > 127 else size / 2:.2f}" for ch in s[1:])
+        return (f'<ofd:TextObject ID="{next(ids)}" Boundary="{x:.2f} {y - size:.2f} {len(s) * size:.2f} {size * 1.4:.2f}" '
+                f'Font="1" Size="{size}"><ofd:TextCode X="0" Y="{size:.2f}" DeltaX="{deltas}">{s}</ofd:TextCode>'
+                "</ofd:TextObject>")
+
+    def line(x0: float, y0: float, x1: float, y1: float) -> str:
+        return (f'<ofd:PathObject ID="{next(ids)}" Boundary="{x0:.2f} {y0:.2f} {max(x1 - x0, 0.2):.2f} '
+                f'{max(y1 - y0, 0.2):.2f}" LineWidth="0.25"><ofd:AbbreviatedData>M 0 0 L {x1 - x0:.2f} {y1 - y0:.2f}'
+                "</ofd:AbbreviatedData></ofd:PathObject>")
+
+    def wrap(s: str, cells: int) -> list[str]:
+        per = max(1, int((cells * col - 2) // size))
+        return [s[i:i + per] for i in range(0, len(s), per)] or [""]
+
+    pages[-1].append(text(left, y, report.meta.title or ""))
+    y += 12
+    table = None
+    for name, cells in _ofd_rows(report):
+        lines_needed = max(len(wrap(s, span)) for s, span in cells)
+        h = lines_needed * size * 1.5 + 2
+        if y + h > 270:
+            pages.append([])
+            y = top
+            pages[-1].append(line(left, y, left + width, y))
+        if name != table:
+            pages[-1].append(text(left, y + size, {"active": "二、主动公开政府信息情况",
+                                                     "requests": "三、收到和处理政府信息公开申请情况"}[name]))
+            y += 10
+            table = name
+            pages[-1].append(line(left, y, left + width, y))
+        x = left
+        pages[-1].append(line(left, y, left, y + h))
+        for s, span in cells:
+            for k, part in enumerate(wrap(s, span)):
+                pages[-1].append(text(x + 1, y + 1 + (k + 1) * size * 1.5 - 1, part))
+            x += span * col
+            pages[-1].append(line(x, y, x, y + h))
+        y += h
+        pages[-1].append(line(left, y, left + width, y))
+    for n, page in enumerate(pages, 1):
+        page.append(text(100, 285, f"- {n} -"))
+    files = {
+        "OFD.xml": f'<ofd:OFD xmlns:ofd="{_OFD_NS}" Version="1.0" DocType="OFD"><ofd:DocBody>'
+                   "<ofd:DocInfo><ofd:DocID>x</ofd:DocID></ofd:DocInfo><ofd:DocRoot>Doc_0/Document.xml</ofd:DocRoot>"
+                   "</ofd:DocBody></ofd:OFD>",
+        "Doc_0/Document.xml": f'<ofd:Document xmlns:ofd="{_OFD_NS}"><ofd:CommonData><ofd:MaxUnitID>1</ofd:MaxUnitID>'
+                              "<ofd:PageArea><ofd:PhysicalBox>0 0 210 297</ofd:PhysicalBox></ofd:PageArea>"
+                              "</ofd:CommonData><ofd:Pages>"
+                              + "".join(f'<ofd:Page ID="{i + 1}" BaseLoc="Pages/Page_{i}/Content.xml"/>'
+                                        for i in range(len(pages)))
+                              + "</ofd:Pages></ofd:Document>",
+    }
+    for i, page in enumerate(pages):
+        files[f"Doc_0/Pages/Page_{i}/Content.xml"] = (
+            f'<ofd:Page xmlns:ofd="{_OFD_NS}"><ofd:Content><ofd:Layer ID="{next(ids)}">'
+            + "".join(page) + "</ofd:Layer></ofd:Content></ofd:Page>")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as zf:
+        for name, body in files.items():
+            zf.writestr(name, '<?xml version="1.0" encoding="UTF-8"?>' + body)
+    return path

@@ -7,19 +7,20 @@ module so that each can be tested on its own (the pdfplumber way).
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 from .. import formats
-from ..errors import NianbaoError
+from ..errors import NianbaoError, UnreadableFile
 from ..model import Finding, Meta, Report, Source
-from ..readers import Document, read_bytes, read_document
-from ..readers.normalize import ascii_forms, label_key, to_simplified
+from ..readers import Document, read_bytes
+from ..readers.normalize import ascii_forms, to_simplified
 from .cells import tokenize
 from .meta import extract_meta
 from .narrative import statements
 from .sections import find_sections, span
 from .tables import extract_active, extract_appeals, extract_requests
 
-__all__ = ["parse_document", "parse_bytes", "parse_path", "detect_template"]
+__all__ = ["detect_template", "parse_bytes", "parse_document", "parse_path"]
 
 
 def parse_document(doc: Document) -> Report:
@@ -119,11 +120,12 @@ def parse_bytes(data: bytes, name: str = "<bytes>") -> Report:
 
 
 def parse_path(path: str) -> Report:
+    """Read and parse the file at ``path``; never raises for bad input."""
     try:
-        doc = read_document(path)
-    except NianbaoError as e:
-        return unreadable(path, e, None)
-    return parse_document(doc)
+        data = Path(path).read_bytes()
+    except OSError as e:
+        return unreadable(path, UnreadableFile(f"无法读取文件 (cannot read the file): {e.strerror or e}", path=path), None)
+    return parse_bytes(data, path)
 
 
 def unreadable(path: str, error: NianbaoError, data: bytes | None) -> Report:
@@ -133,5 +135,3 @@ def unreadable(path: str, error: NianbaoError, data: bytes | None) -> Report:
     return Report(template=None, source=Source(path, sha, None), findings=(Finding(
         error.rule, "error", "source", error.message, expected=error.expected or "a readable report", found=None),))
 
-
-_ = label_key  # re-exported helper for callers that match labels

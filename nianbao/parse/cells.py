@@ -37,6 +37,8 @@ class Token:
 def split_cells(line: str) -> list[str]:
     """A line's cells: split by tabs or ``|``; a line ending in `` |`` (one cell a line) is one cell."""
     s = line.strip()
+    if s.startswith("||") and not s.strip("|"):
+        return []  # a line of bare pipes pads merged cells; a lone "|" is one blank cell
     if "|" in s:
         if s.startswith("|"):
             s = s[1:]

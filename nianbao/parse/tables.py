@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from itertools import combinations
 
 from .. import formats
@@ -47,6 +47,7 @@ class RowCells:
     tokens: list[Token] = field(default_factory=list)
     label_line: int = -1
     label_col: int = -1
+    shift: int = 0  # columns lost on the label's line when a label cell broke across lines
 
 
 def match_rows(tokens: Sequence[Token], table: str, rows: Sequence[Row]) -> dict[str, RowCells]:
@@ -54,6 +55,7 @@ def match_rows(tokens: Sequence[Token], table: str, rows: Sequence[Row]) -> dict
     found: dict[str, RowCells] = {}
     current: RowCells | None = None
     run: list[Token] = []
+    after_noise = False
     # a blank cell before a label on the same line is padding of that label's row, not a cell of the previous
     last_label_col: dict[int, int] = {}
     for t in tokens:
@@ -67,21 +69,37 @@ def match_rows(tokens: Sequence[Token], table: str, rows: Sequence[Row]) -> dict
             run = []
             current = None
             continue
+        if t.kind == NUMBER:
+            after_noise = False
         if run:
             key = name_row("".join(r.text for r in run), table, rows)
             if key is not None:
+                after_noise = False
                 prev = found.get(key)
                 if prev is None or not any(x.kind == NUMBER for x in prev.tokens):
-                    current = found[key] = RowCells(key, label_line=run[-1].line, label_col=run[-1].col)
+                    current = found[key] = RowCells(key, label_line=run[-1].line, label_col=run[-1].col,
+                                                    shift=_shift(run))
                 else:
                     current = None  # the same row again (a repeated header): its cells belong to no row
+            else:
+                after_noise = t.kind == BLANK  # blanks after an unmatched label pad that label's cells
             run = []
         if current is None:
             continue
-        if t.kind == BLANK and last_label_col.get(t.line, -1) > t.col:
+        if t.kind == BLANK and (after_noise or last_label_col.get(t.line, -1) > t.col):
             continue
         current.tokens.append(t)
     return found
+
+
+def _shift(run: Sequence[Token]) -> int:
+    """When a label cell broke across lines, its last line restarts at column 0: by how much it is shifted."""
+    last = run[-1].line
+    head = [t for t in run if t.line == last]
+    before = [t for t in run if t.line < last]
+    if before and head[0].col == 0:
+        return before[-1].col
+    return 0
 
 
 def place(
@@ -100,6 +118,14 @@ def place(
     nums = [t for t in toks if t.kind == NUMBER]
     if len(nums) == n:
         return [whole(t.parts).value for t in nums], None
+    if cells.shift:
+        toks = [replace(t, col=t.col + cells.shift) if t.line == cells.label_line else t for t in toks]
+        cells = replace(cells, tokens=toks, label_col=cells.label_col + cells.shift, shift=0)
+    on_line = [t for t in toks if t.line == cells.label_line and t.col > cells.label_col]
+    if data_col is not None and len(on_line) >= n and all(t.line == cells.label_line for t in nums):
+        grid = _on_grid(on_line, n, max(data_col, cells.label_col + 1))
+        if grid is not None:
+            return grid, None
     flat = sum(len(t.parts) for t in nums)
     if flat == n:
         return [p.value for t in nums for p in t.parts], None
@@ -117,30 +143,45 @@ def place(
         if count > 1:
             return [None] * n, "structure.ambiguous_cells"
     # Fewer values than cells: place by grid position when the row sits on its label's line, else in order.
-    out: list[Value | None] = [None] * n
-    on_grid = (
-        data_col is not None
-        and all(t.line == cells.label_line and len(t.parts) <= 1 for t in toks)
-    )
-    if on_grid:
-        start = max(data_col or 0, cells.label_col + 1)
-        covered = set()
-        for t in toks:
-            i = t.col - start
-            if 0 <= i < n:
-                covered.add(i)
-                if t.kind == NUMBER:
-                    out[i] = t.parts[0].value
-        return out, None if len(covered) == n else "structure.missing_cells"
+    if data_col is not None and nums and all(t.line == cells.label_line for t in nums):
+        start = max(data_col, cells.label_col + 1)
+        out: list[Value | None] = [None] * n
+        for t in on_line:
+            if t.kind == NUMBER and 0 <= t.col - start < n:
+                out[t.col - start] = whole(t.parts).value
+        return out, "structure.missing_cells"
     items: list[Value | None] = []
+    explicit = any(t.kind == BLANK for t in toks)  # cells are marked: a cell's spaced digits are one number
     for t in toks:
         if t.kind == NUMBER:
-            items.extend(p.value for p in t.parts)
-        elif items:  # a blank before the first value is padding of the label's merged cells
+            items.extend([whole(t.parts).value] if explicit else [p.value for p in t.parts])
+        else:
             items.append(None)
-    if len(items) >= n:
-        return items[:n], None
+    # blanks beyond the row's cells are padding of merged label cells: drop them from the ends
+    while len(items) > n and items[-1] is None:
+        items.pop()
+    while len(items) > n and items[0] is None:
+        items.pop(0)
+    if len(items) == n:
+        return items, None
+    if len(items) > n:
+        return [None] * n, "structure.ambiguous_cells"
+    while items and items[0] is None:
+        items.pop(0)
     return consensus(items, n, holds), "structure.missing_cells"
+
+
+def _on_grid(on_line: Sequence[Token], n: int, start: int) -> list[Value | None] | None:
+    """The row's values by grid column, when its line has a cell (number or blank) at every data column."""
+    out: list[Value | None] = [None] * n
+    covered = set()
+    for t in on_line:
+        i = t.col - start
+        if 0 <= i < n:
+            covered.add(i)
+            if t.kind == NUMBER:
+                out[i] = whole(t.parts).value
+    return out if len(covered) == n else None
 
 
 def consensus(items: Sequence[Value | None], n: int, holds: Callable[[tuple[Value, ...]], bool] | None) -> list[Value | None]:
@@ -170,8 +211,11 @@ def data_column(found: dict[str, RowCells], n: int) -> int | None:
     starts: Counter[int] = Counter()
     for rc in found.values():
         nums = [t for t in rc.tokens if t.kind == NUMBER]
+        cells = [t for t in rc.tokens if t.line == rc.label_line and t.col > rc.label_col]
         if len(nums) == n and all(t.line == rc.label_line for t in nums):
-            starts[nums[0].col] += 1
+            starts[nums[0].col] += 2
+        elif len(cells) == n and len({t.col for t in cells}) == n:
+            starts[cells[0].col] += 1
     return starts.most_common(1)[0][0] if starts else None
 
 
@@ -267,17 +311,22 @@ def extract_appeals(tokens: Sequence[Token]) -> tuple[dict[str, dict[str, Value 
                 break
             continue
         data.append(t)
-    # leading blanks belong to the header's merged cells
-    while data and data[0].kind == BLANK:
-        data.pop(0)
-    rc = RowCells("appeals", data, label_line=data[0].line if data else -1, label_col=-1)
+    first = next((t for t in data if t.kind == NUMBER), None)
+    line = first.line if first else -1
+    on_line = [t for t in data if t.line == line]
+    if first is not None and len(on_line) >= n and all(t.line == line for t in data if t.kind == NUMBER):
+        data = on_line  # one grid line holds the 15 cells, blanks included
+        start: int | None = on_line[0].col
+    else:
+        start = None
+    rc = RowCells("appeals", data, label_line=line, label_col=-1)
 
     def holds(v: tuple[Value, ...]) -> bool:
         return all(isinstance(x, int) and x >= 0 for x in v) and all(
             sum(v[i : i + 4]) == v[i + 4] for i in range(0, n, 5)
         )
 
-    values, rule = place(rc, n, holds, None if not data else data[0].col)
+    values, rule = place(rc, n, holds, start)
     values = [_count(v) for v in values]
     out = {g: dict(zip(fields, values[i * 5 : i * 5 + 5])) for i, g in enumerate(groups)}
     findings: list[Finding] = []

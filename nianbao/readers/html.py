@@ -16,8 +16,7 @@ HTML_SUFFIXES = ("html", "htm", "shtml", "xhtml", "jsp", "asp", "aspx", "php")
 _SNIFF = re.compile(rb"<(!doctype\s+html|html|body|table|div|p)[\s>]", re.I)
 _WS = re.compile(r"\s+")
 _BLOCK = frozenset(
-    "address article aside blockquote br dd div dl dt figcaption figure footer form h1 h2 h3 h4 h5 h6 header hr li "
-    "main nav ol p pre section ul tr caption center".split()
+    ["address", "article", "aside", "blockquote", "br", "dd", "div", "dl", "dt", "figcaption", "figure", "footer", "form", "h1", "h2", "h3", "h4", "h5", "h6", "header", "hr", "li", "main", "nav", "ol", "p", "pre", "section", "ul", "tr", "caption", "center"]
 )
 _SKIP = frozenset({"script", "style", "noscript", "template", "head", "select", "button", "iframe"})
 
@@ -44,14 +43,14 @@ class HtmlReader:
         return "\n".join(ln for ln in lines if ln.strip()), True, ()
 
 
-def _text(el) -> str:  # noqa: ANN001 - lxml element
+def _text(el) -> str:
     """A cell's text: its blocks joined by a space, whitespace collapsed, no tabs or newlines left."""
     parts: list[str] = []
     _walk(el, parts, in_cell=True)
     return _WS.sub(" ", "".join(parts)).strip()
 
 
-def _walk(el, out: list[str], in_cell: bool = False) -> None:  # noqa: ANN001
+def _walk(el, out: list[str], in_cell: bool = False) -> None:
     tag = el.tag if isinstance(el.tag, str) else ""
     if tag in _SKIP:
         if el.tail:
@@ -66,21 +65,29 @@ def _walk(el, out: list[str], in_cell: bool = False) -> None:  # noqa: ANN001
         brk = " " if in_cell else "\n"
         if tag in _BLOCK or tag in ("td", "th", "table"):
             out.append(brk)
+        mark = len(out)
         if el.text:
             out.append(el.text)
         for child in el:
             _walk(child, out, in_cell)
+        if not in_cell and tag in ("p", "div", "td", "th") and _only_nbsp(out[mark:]):
+            out.append("\n|\n")  # an empty paragraph standing for a blank table cell
         if tag in _BLOCK or tag in ("td", "th", "table"):
             out.append(brk)
     if el.tail:
         out.append(el.tail)
 
 
-def _has_table(el) -> bool:  # noqa: ANN001
+def _only_nbsp(parts: list[str]) -> bool:
+    text = "".join(parts)
+    return "\xa0" in text and not text.strip()
+
+
+def _has_table(el) -> bool:
     return next(el.iterdescendants("table"), None) is not None
 
 
-def _grid(table) -> list[list[str]]:  # noqa: ANN001
+def _grid(table) -> list[list[str]]:
     """The table's cells on a grid: merged cells' continuation positions are empty strings."""
     rows = [tr for tr in table.iter("tr") if _owner(tr) is table]
     grid: list[list[str]] = []
@@ -109,7 +116,7 @@ def _grid(table) -> list[list[str]]:  # noqa: ANN001
     return grid
 
 
-def _owner(tr):  # noqa: ANN001, ANN202
+def _owner(tr):
     p = tr.getparent()
     while p is not None and p.tag != "table":
         p = p.getparent()

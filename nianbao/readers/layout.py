@@ -67,6 +67,8 @@ class Table:
     x0: float
     x1: float
     rows: list[list[str]]
+    anchors: list[list[tuple[int, int] | None]] = field(default_factory=list)  # (row, col) owning each position
+    xs: list[float] = field(default_factory=list)  # column edges
 
 
 Item = Line | Table
@@ -222,9 +224,8 @@ def _covers(segs: list[_Seg], pos: float, a: float, b: float) -> bool:
     """Does a ruling line at ``pos`` run along most of [a, b]?"""
     mid, need = (a + b) / 2, 0.6 * (b - a)
     for s in segs:
-        if abs(s.pos - pos) <= SNAP and s.a - SNAP <= mid <= s.b + SNAP:
-            if min(s.b, b) - max(s.a, a) >= need:
-                return True
+        if abs(s.pos - pos) <= SNAP and s.a - SNAP <= mid <= s.b + SNAP and min(s.b, b) - max(s.a, a) >= need:
+            return True
     return False
 
 
@@ -238,8 +239,9 @@ def _grid(hs: list[_Seg], vs: list[_Seg]) -> _Grid | None:
     for r in range(nr):
         for c in range(nc):
             # an elementary box belongs to the table when some border encloses it on the left and above
-            inside[r][c] = any(v.a - SNAP <= (ys[r] + ys[r + 1]) / 2 <= v.b + SNAP and v.pos <= xs[c] + SNAP for v in vs) \
-                and any(h.a - SNAP <= (xs[c] + xs[c + 1]) / 2 <= h.b + SNAP and h.pos <= ys[r] + SNAP for h in hs)
+            ym, xm = (ys[r] + ys[r + 1]) / 2, (xs[c] + xs[c + 1]) / 2
+            inside[r][c] = any(v.a - SNAP <= ym <= v.b + SNAP and v.pos <= xs[c] + SNAP for v in vs) and any(
+                h.a - SNAP <= xm <= h.b + SNAP and h.pos <= ys[r] + SNAP for h in hs)
             if c + 1 < nc and not _covers(vs, xs[c + 1], ys[r], ys[r + 1]):
                 uf.union(r * nc + c, r * nc + c + 1)
             if r + 1 < nr and not _covers(hs, ys[r + 1], xs[c], xs[c + 1]):
@@ -277,9 +279,19 @@ def _fill_grid(grid: _Grid, glyphs: list[Glyph]) -> tuple[Table, list[Glyph]]:
     nr, nc = len(ys) - 1, len(xs) - 1
     rows = [[""] * nc for _ in range(nr)]
     for (r0, c0, _r1, _c1), gs in zip(grid.cells, content):
-        rows[r0][c0] = join_wrapped([" ".join(filter(None, ln.cells)) for ln in glyphs_to_lines(gs, split_cells=False)])
-    rows = [row for row in rows if any(row)]
-    return Table(ys[0], ys[-1], xs[0], xs[-1], rows), rest
+        lines = glyphs_to_lines(gs, split_cells=False)
+        rows[r0][c0] = join_wrapped([" ".join(filter(None, ln.cells)) for ln in lines])
+    keep = [r for r in range(nr) if any(rows[r])]
+    new_index = {r: i for i, r in enumerate(keep)}
+    anchors: list[list[tuple[int, int] | None]] = []
+    for r in keep:
+        line: list[tuple[int, int] | None] = []
+        for c in range(nc):
+            r0, c0, _r1, _c1 = grid.cells[owner[(r, c)]] if (r, c) in owner else (-1, -1, 0, 0)
+            line.append((new_index[r0], c0) if r0 in new_index else None)
+        anchors.append(line)
+    table = Table(ys[0], ys[-1], xs[0], xs[-1], [rows[r] for r in keep], anchors, list(xs))
+    return table, rest
 
 
 def _index(edges: list[float], v: float) -> int | None:
@@ -343,7 +355,8 @@ def _running_lines(pages: list[tuple[PageLayout, list[Item]]]) -> set[tuple[int,
     return drop
 
 
-_HEADING = re.compile(r"^(?:[一二三四五六七八九十]+、|[（(][一二三四五六七八九十]+[)）]|第[一二三四五六七八九十]+[章节条])")
+_NUMERAL = "[一二三四五六七八九十]+"
+_HEADING = re.compile(rf"^(?:{_NUMERAL}、|[（(]{_NUMERAL}[)）]|第{_NUMERAL}[章节条])")
 
 
 def pages_to_text(pages: list[PageLayout]) -> tuple[str, bool]:
@@ -357,35 +370,48 @@ def pages_to_text(pages: list[PageLayout]) -> tuple[str, bool]:
     drop = _running_lines(laid)
     out: list[str] = []
     prev_table: Table | None = None  # the table that ended the previous page (for repeated headers)
+    chain: list[tuple[Table, dict[int, int]]] = []  # parts of a table running over pages: row -> index in out
     last_line: Line | None = None  # the prose line before, to join wrapped paragraphs
     for p, (layout, items) in enumerate(laid):
         kept = [it for i, it in enumerate(items) if (p, i) not in drop]
         lines = [it for it in kept if isinstance(it, Line) and len(it.cells) == 1]
         left = min((ln.x0 for ln in lines), default=0.0)
         right = max((ln.x1 for ln in lines), default=layout.width)
+        ended: Table | None = None
         for n, it in enumerate(kept):
+            last_line = None if isinstance(it, Table) or len(it.cells) > 1 else last_line
             if isinstance(it, Table):
-                rows = it.rows
-                if n == 0 and prev_table is not None:
-                    rows = _drop_repeated_header(prev_table, rows)
-                out.extend("\t".join(r) for r in rows)
-                prev_table = it if n == len(kept) - 1 else None
-                last_line = None
+                start = 0
+                if n == 0 and prev_table is not None and _same_table(prev_table, it):
+                    xs = _clusters(prev_table.xs + it.xs)
+                    for t, _ in chain:
+                        _regrid(t, xs)
+                    _regrid(it, xs)
+                    start = _repeated_header(chain[0][0], it.rows)
+                    if start < len(it.rows):
+                        _continue_row(prev_table, it, start) and (start := start + 1)
+                    for t, at in chain:
+                        for r, i in at.items():
+                            out[i] = "\t".join(t.rows[r])
+                else:
+                    chain = []
+                at = {}
+                for r in range(start, len(it.rows)):
+                    at[r] = len(out)
+                    out.append("\t".join(it.rows[r]))
+                chain.append((it, at))
+                ended = it
                 continue
-            if n == len(kept) - 1:
-                prev_table = None
+            ended = None
             if len(it.cells) > 1:
                 out.append(it.text)
-                last_line = None
                 continue
             if last_line is not None and _continues(last_line, it, left, right) and out:
                 out[-1] = join_wrapped([out[-1], it.text])
             else:
                 out.append(it.text)
-            full = it.x1 >= right - 1.5 * it.size
-            last_line = it if full else None
-        if not kept:
-            prev_table = None
+            last_line = it if it.x1 >= right - 1.5 * it.size else None
+        prev_table = ended
     return "\n".join(out), grid
 
 
@@ -397,12 +423,73 @@ def _continues(prev: Line, line: Line, left: float, right: float) -> bool:
     return same_page_gap < 1.2 * line.size or same_page_gap < 0  # negative: continued on a new page
 
 
-def _drop_repeated_header(prev: Table, rows: list[list[str]]) -> list[list[str]]:
-    """A table continued on a new page often repeats its header rows: keep them once."""
+def _same_table(prev: Table, new: Table) -> bool:
+    """A table at the top of a page continues the one that ended the page before when they line up."""
+    return abs(prev.x0 - new.x0) <= 2 * SNAP and abs(prev.x1 - new.x1) <= 2 * SNAP
+
+
+def _regrid(table: Table, xs: list[float]) -> None:
+    """Re-expand a table onto finer column edges, so that both parts of a table cut by a page agree."""
+    if len(xs) == len(table.xs):
+        return
+    cols = [_index(table.xs, (xs[u] + xs[u + 1]) / 2) for u in range(len(xs) - 1)]
+    first: dict[int, int] = {}
+    for u, c in enumerate(cols):
+        if c is not None:
+            first.setdefault(c, u)
+    rows, anchors = [], []
+    for r, row in enumerate(table.rows):
+        rows.append([row[c] if c is not None and first[c] == u else "" for u, c in enumerate(cols)])
+        line: list[tuple[int, int] | None] = []
+        for c in cols:
+            a = table.anchors[r][c] if c is not None else None
+            line.append((a[0], first[a[1]]) if a is not None else None)
+        anchors.append(line)
+    table.rows, table.anchors, table.xs = rows, anchors, list(xs)
+
+
+def _repeated_header(prev: Table, rows: list[list[str]]) -> int:
+    """How many leading rows repeat the header of the table the previous page ended with (kept once)."""
     k = 0
     while k < len(rows) and k < len(prev.rows) and rows[k] == prev.rows[k] and not any(_is_number(c) for c in rows[k]):
         k += 1
-    return rows[k:]
+    return k
+
+
+_LIST_MARK = re.compile(r"^(?:[一二三四五六七八九十]+、|[（(][一二三四五六七八九十]+[)）]|\d+[.．、])")
+
+
+def _continue_row(prev: Table, new: Table, r: int) -> bool:
+    """Merge row ``r`` of ``new`` into the last row of ``prev`` when a page break cut one row in two.
+
+    It is a continuation when each filled cell either goes on with a label (no list number of its own,
+    as in 一、本年新收政府信息公 | 开申请数量) or fills a cell the cut row left blank, and at least one
+    goes on with a label.  Columns are matched by position, since the two parts may have different grids.
+    """
+    if not prev.rows or not prev.anchors:
+        return False
+    last = prev.anchors[-1]
+    plan: list[tuple[int, int, str]] = []
+    for c, text in enumerate(new.rows[r]):
+        if not text:
+            continue
+        centre = (new.xs[c] + new.xs[c + 1]) / 2 if len(new.xs) > c + 1 else -1.0
+        pc = _index(prev.xs, centre) if prev.xs else None
+        anchor = last[pc] if pc is not None and pc < len(last) else None
+        if anchor is None:
+            return False
+        ar, ac = anchor
+        owner_text = prev.rows[ar][ac]
+        if not owner_text and ar != len(prev.rows) - 1:
+            return False
+        if owner_text and (_is_number(text) or _is_number(owner_text) or _LIST_MARK.match(text)):
+            return False
+        plan.append((ar, ac, text))
+    if not any(prev.rows[ar][ac] for ar, ac, _ in plan):
+        return False
+    for ar, ac, text in plan:
+        prev.rows[ar][ac] = join_wrapped([prev.rows[ar][ac], text])
+    return True
 
 
 def _is_number(s: str) -> bool:

@@ -13,12 +13,18 @@ from functools import lru_cache
 
 # Dashes and minus signs that mean "minus" in a number cell.
 _MINUS = str.maketrans({"−": "-", "－": "-", "—": "-", "–": "-", "\u3000": " ", "\xa0": " "})
+# Words that Taiwan-style machine conversion (OpenCC s2twp) swaps and t2s does not swap back.
+TW_PHRASES: dict[str, str] = {
+    "资讯": "信息", "专案": "项目", "释出": "发布", "规范性档案": "规范性文件", "入口网站": "门户网站",
+    "软体": "软件", "网路": "网络", "讯息": "信息",
+}
+_TW = re.compile("|".join(TW_PHRASES))
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 _NON_WORD = re.compile(r"[\W_]+")
 
 
 @lru_cache(maxsize=2)
-def _converter(config: str):  # noqa: ANN202 - opencc has no type hints
+def _converter(config: str):
     import opencc
 
     return opencc.OpenCC(config)
@@ -35,7 +41,9 @@ def to_simplified(text: str) -> tuple[str, str]:
         return text, "simplified"
     changed = sum(1 for a, b in zip(text, converted) if a != b) if len(converted) == len(text) else len(text)
     cjk = len(_CJK.findall(text)) or 1
-    return converted, ("traditional" if changed >= max(3, cjk * 0.02) else "simplified")
+    if changed < max(3, cjk * 0.02):
+        return converted, "simplified"
+    return _TW.sub(lambda m: TW_PHRASES[m.group(0)], converted), "traditional"
 
 
 def to_traditional(text: str, config: str = "s2twp") -> str:

@@ -7,6 +7,7 @@ the table logic lives in :mod:`nianbao.readers.layout`, shared with the OFD read
 from __future__ import annotations
 
 import ctypes
+import math
 import unicodedata
 from typing import Any
 
@@ -65,7 +66,8 @@ def _open(pdfium: Any, raw: Any, data: bytes) -> Any:
             ) from None
         if code == raw.FPDF_ERR_SECURITY:
             raise UnreadableFile(
-                "PDF 使用了不支持的加密方式 (the PDF uses an unsupported encryption scheme)", expected="an unencrypted PDF"
+                "PDF 使用了不支持的加密方式 (the PDF uses an unsupported encryption scheme)",
+                expected="an unencrypted PDF",
             ) from None
         what = "PDF 文件不完整，可能下载中断 (the PDF is truncated)" if truncated else \
             "PDF 文件已损坏，无法打开 (the PDF is damaged and cannot be opened)"
@@ -105,41 +107,48 @@ def read_pdf_pages(data: bytes) -> tuple[list[PageLayout], tuple[str, ...]]:
 
 
 def _page_layout(page: Any, raw: Any) -> PageLayout:
+    """Glyphs and rules in top-down coordinates, turned so that the page's text runs left to right.
+
+    The reading direction comes from the characters' own angle, not from /Rotate: a landscape table is
+    often portrait content turned by the text matrix, and a page turned by /Rotate alone reads sideways.
+    """
     x0, y0, x1, y1 = page.get_mediabox()
     crop = page.get_cropbox()
     x0, y0, x1, y1 = max(x0, crop[0]), max(y0, crop[1]), min(x1, crop[2]), min(y1, crop[3])
     w, h = x1 - x0, y1 - y0
-    rot = page.get_rotation() % 360
-
-    def box(left: float, bottom: float, right: float, top: float) -> tuple[float, float, float, float]:
-        """User space (y up) -> display space (top-down, page rotation applied)."""
-        u0, u1 = left - x0, right - x0
-        v0, v1 = y1 - top, y1 - bottom  # top-down, unrotated
-        if rot == 90:
-            return h - v1, u0, h - v0, u1
-        if rot == 180:
-            return w - u1, h - v1, w - u0, h - v0
-        if rot == 270:
-            return v0, w - u1, v1, w - u0
-        return u0, v0, u1, v1
-
     textpage = page.get_textpage()
     try:
-        glyphs = _glyphs(textpage, raw, box)
+        chars, quadrant = _chars(textpage, raw)
     finally:
         textpage.close()
+
+    def box(left: float, bottom: float, right: float, top: float) -> tuple[float, float, float, float]:
+        """User space (y up) -> top-down space with the text direction turned to left-to-right."""
+        u0, u1 = left - x0, right - x0
+        v0, v1 = y1 - top, y1 - bottom
+        if quadrant == 1:
+            return v0, w - u1, v1, w - u0
+        if quadrant == 2:
+            return w - u1, h - v1, w - u0, h - v0
+        if quadrant == 3:
+            return h - v1, u0, h - v0, u1
+        return u0, v0, u1, v1
+
+    glyphs = [Glyph(*box(*c[:4]), c[4]) for c in chars]
     segments = _segments(page, raw, box) if glyphs else []
-    width, height = (h, w) if rot in (90, 270) else (w, h)
+    width, height = (h, w) if quadrant in (1, 3) else (w, h)
     return PageLayout(width, height, glyphs, segments)
 
 
-def _glyphs(textpage: Any, raw: Any, box: Any) -> list[Glyph]:
+def _chars(textpage: Any, raw: Any) -> tuple[list[tuple[float, float, float, float, str]], int]:
+    """(left, bottom, right, top, char) in user space, and the page's main text direction in quarter turns."""
     tp = textpage.raw
     n = raw.FPDFText_CountChars(tp)
     rect = raw.FS_RECTF()
-    get_unicode, get_box = raw.FPDFText_GetUnicode, raw.FPDFText_GetLooseCharBox
+    get_unicode, get_box, get_angle = raw.FPDFText_GetUnicode, raw.FPDFText_GetLooseCharBox, raw.FPDFText_GetCharAngle
     is_generated = getattr(raw, "FPDFText_IsGenerated", None)
-    out: list[Glyph] = []
+    out: list[tuple[float, float, float, float, str]] = []
+    turns = [0, 0, 0, 0]
     for i in range(n):
         u = get_unicode(tp, i)
         if u <= 32 or 0xD800 <= u <= 0xDFFF or u in (0xFFFE, 0xFFFF, 0xA0, 0x3000):
@@ -153,8 +162,12 @@ def _glyphs(textpage: Any, raw: Any, box: Any) -> list[Glyph]:
         ch = chr(u)
         if unicodedata.category(ch).startswith("C"):
             continue
-        out.append(Glyph(*box(rect.left, rect.bottom, rect.right, rect.top), ch))
-    return out
+        if i % 7 == 0:  # a sample is enough to tell the direction
+            angle = get_angle(tp, i)
+            if angle >= 0:
+                turns[round(angle / (math.pi / 2)) % 4] += 1
+        out.append((rect.left, rect.bottom, rect.right, rect.top, ch))
+    return out, max(range(4), key=lambda q: turns[q])
 
 
 def _segments(page: Any, raw: Any, box: Any) -> list[tuple[float, float, float, float]]:

@@ -184,7 +184,7 @@ def _requests_grid(template: str) -> Grid:
                 lead.append(Cell(display(labels[g]), "group", rowspan=group_sizes[g]))
             lead.append(Cell(display(r.label), "label"))
         body.append((*lead, *values))
-    widths = (1.0, 1.3, 3.2) + (1.0,) * n_data
+    widths = (0.9, 1.2, 3.3) + (1.1,) * n_data
     return Grid("requests", 3 + n_data, header + tuple(body), widths, 3)
 
 

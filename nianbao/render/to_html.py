@@ -54,7 +54,9 @@ def grid_html(report: Report, grid: Grid) -> str:
     cols = "".join(f'<col style="width:{w / total * 100:.2f}%">' for w in grid.widths)
     head = grid.rows[: grid.header_rows]
     body = grid.rows[grid.header_rows :]
-    out = [f'<table class="nb-table nb-{grid.table}" data-table="{grid.table}">', f"<colgroup>{cols}</colgroup>"]
+    # border/cellspacing attributes as well as CSS: mail clients, word processors and pandoc ignore the CSS.
+    attrs = f'class="nb-table nb-{grid.table}" data-table="{grid.table}" border="1" cellspacing="0" cellpadding="3"'
+    out = [f"<table {attrs}>", f"<colgroup>{cols}</colgroup>"]
     if head:
         out.append("<thead>")
         out.extend("<tr>" + "".join(_cell_html(report, c) for c in row) + "</tr>" for row in head)

@@ -32,8 +32,21 @@ YEARS: dict[str, tuple[int, ...]] = {"2019": (2019, 2020), "2021": (2021, 2022, 
 _P1 = "青云安平永清长新兴宁丰河桂松泉石柳凤龙白金阳东西南北和德华春嘉茂临昌"
 _P2 = "川溪山阳江源宁安城平林水桥原州丘台湖岭泽峰田坪口"
 _DEPTS = (
-    "自然资源局", "教育局", "财政局", "卫生健康局", "市场监督管理局", "住房和城乡建设局", "交通运输局",
-    "民政局", "司法局", "农业农村局", "生态环境局", "人力资源和社会保障局", "水利局", "统计局", "应急管理局",
+    "自然资源局",
+    "教育局",
+    "财政局",
+    "卫生健康局",
+    "市场监督管理局",
+    "住房和城乡建设局",
+    "交通运输局",
+    "民政局",
+    "司法局",
+    "农业农村局",
+    "生态环境局",
+    "人力资源和社会保障局",
+    "水利局",
+    "统计局",
+    "应急管理局",
 )
 
 
@@ -247,7 +260,13 @@ def violations(report: Report) -> set[str]:
 
 
 # ------------------------------------------------------------------ breakage
-INJECTABLE_RULES = ("requests.balance", "requests.outcome_sum", "requests.row_total", "appeals.group_total", "values.negative")
+INJECTABLE_RULES = (
+    "requests.balance",
+    "requests.outcome_sum",
+    "requests.row_total",
+    "appeals.group_total",
+    "values.negative",
+)
 
 
 @dataclass(frozen=True)
@@ -271,8 +290,10 @@ def _inject_one(tables: Tables, template: str, rule: str, rng: random.Random) ->
         paths: tuple[str, ...] = (f"requests.carried_forward.{col}", "requests.carried_forward.total")
     elif rule == "requests.outcome_sum":  # processed_total and new_received grow together: balance still holds
         paths = (
-            f"requests.processed_total.{col}", "requests.processed_total.total",
-            f"requests.new_received.{col}", "requests.new_received.total",
+            f"requests.processed_total.{col}",
+            "requests.processed_total.total",
+            f"requests.new_received.{col}",
+            "requests.new_received.total",
         )
     elif rule == "requests.row_total":  # two totals grow on both sides of the balance
         paths = ("requests.new_received.total", "requests.carried_forward.total")

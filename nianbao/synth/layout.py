@@ -148,7 +148,11 @@ def _fill(cells: list[Cell], width: int, style: Style, kind: str) -> list[Cell]:
 
 def _request_group(key: str, template: str) -> str | None:
     """Which merged group label (不予公开, 无法提供 …) a requests row sits under, if any."""
-    for prefix, group in (("withheld_", "withheld"), ("unavailable_", "unavailable"), ("not_processed_", "not_processed")):
+    for prefix, group in (
+        ("withheld_", "withheld"),
+        ("unavailable_", "unavailable"),
+        ("not_processed_", "not_processed"),
+    ):
         if key.startswith(prefix):
             return group
     if template == "2021" and key.startswith("other_"):
@@ -162,7 +166,11 @@ def requests_grid(report: Report, style: Style) -> Grid:
     cols = [c.label for c in REQUEST_COLUMNS]
     rows: list[list[Cell]] = [
         [Cell(punct(NOTE, style), "header", rowspan=3, colspan=3), Cell("申请人情况", "header", colspan=7)],
-        [Cell(cols[0], "header", rowspan=2), Cell("法人或其他组织", "header", colspan=5), Cell(cols[-1], "header", rowspan=2)],
+        [
+            Cell(cols[0], "header", rowspan=2),
+            Cell("法人或其他组织", "header", colspan=5),
+            Cell(cols[-1], "header", rowspan=2),
+        ],
         [Cell(c, "header") for c in cols[1:6]],
     ]
     keys = [r.key for r in request_rows(t)]
@@ -209,8 +217,18 @@ def appeals_grid(report: Report, style: Style) -> Grid:
 
 # ------------------------------------------------------------------ prose
 _CATEGORIES = (
-    "机构职能", "政策文件", "规划计划", "财政预决算", "人事信息", "重点领域", "应急管理", "民生实事",
-    "工作动态", "统计信息", "通知公告", "政策解读",
+    "机构职能",
+    "政策文件",
+    "规划计划",
+    "财政预决算",
+    "人事信息",
+    "重点领域",
+    "应急管理",
+    "民生实事",
+    "工作动态",
+    "统计信息",
+    "通知公告",
+    "政策解读",
 )
 
 

@@ -14,6 +14,7 @@ import random
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
+from typing import Any
 
 from ..model import Report, Source
 from .layout import Block, Cell, Grid, document, random_style
@@ -23,7 +24,13 @@ ENCODINGS = ("encoding_gb18030", "encoding_utf16", "encoding_utf8_bom")
 _COMMON = ("traditional", "broken_labels", "units", "fullwidth")
 TRAITS: dict[str, tuple[str, ...]] = {
     "text_tabs": (
-        *_COMMON, "page_breaks", "blank_zeros", "missing_total", "split_numbers", "run_together", *ENCODINGS,
+        *_COMMON,
+        "page_breaks",
+        "blank_zeros",
+        "missing_total",
+        "split_numbers",
+        "run_together",
+        *ENCODINGS,
     ),
     "text_lines": (*_COMMON, "page_breaks", *ENCODINGS),  # a blank cell would vanish: no blank_zeros
     "text_pipes": (*_COMMON, "page_breaks", "blank_zeros", *ENCODINGS),
@@ -38,7 +45,13 @@ _FULLWIDTH = str.maketrans({**{str(i): chr(0xFF10 + i) for i in range(10)}, "-":
 
 @dataclass(frozen=True)
 class Rendering:
-    """One rendered file and the canonical data a perfect parser must produce from it."""
+    """One rendered file and the canonical data a perfect parser must produce from it.
+
+    ``expected`` equals the source report except cells the rendering made blank or absent (``None``),
+    ``meta.script`` (``traditional`` when converted) and ``source`` (name, SHA-256 of ``data``, kind);
+    ``traits`` lists only the traits that actually took effect (e.g. ``run_together`` is dropped when no
+    row has a unique reading).
+    """
 
     name: str
     data: bytes
@@ -62,7 +75,7 @@ class _Plan:
 
 
 @lru_cache(maxsize=1)
-def _s2twp():  # type: ignore[no-untyped-def]
+def _s2twp() -> Any:
     import opencc
 
     return opencc.OpenCC("s2twp")
@@ -107,7 +120,7 @@ def _splits(s: str, k: int, remaining: int) -> Iterable[tuple[int, ...]]:
 
 
 # ------------------------------------------------------------------ cell plan
-def _base_text(v: int | float, path: str, rng: random.Random) -> str:
+def _base_text(v: int | float, rng: random.Random) -> str:
     if isinstance(v, float):
         return rng.choice([f"{v:.2f}", f"{v:g}" if abs(v) < 1e6 else f"{v:.1f}"])
     return str(v)
@@ -167,7 +180,7 @@ def _plan(report: Report, grids: list[Grid], shape: str, traits: set[str], rng: 
         if path in plan.none or v is None:
             plan.text[path] = ""
             continue
-        text = _base_text(v, path, rng)
+        text = _base_text(v, rng)
         if path in split:
             digits = text.lstrip("-")
             cut = rng.randint(1, len(digits) - 1)
@@ -210,7 +223,8 @@ def _with_unit(path: str, v: int | float, text: str, rng: random.Random, unit_ro
         return f"{text}{sp}元"
     if rng.random() < 0.4 and unit_rows:
         return text
-    unit = unit_rows.setdefault(row, rng.choice(["条", "条", "个", "件", "项"]))
+    units = ["个", "项"] if field_ == "projects" else ["条", "条", "个", "件", "项"]
+    unit = unit_rows.setdefault(row, rng.choice(units))
     return f"{text}{sp}{unit}"
 
 
@@ -308,7 +322,9 @@ def _text_doc(shape: str, blocks: list[Block], ctx: _Ctx) -> str:
 # ------------------------------------------------------------------ HTML
 def _html_doc(shape: str, blocks: list[Block], ctx: _Ctx) -> str:
     rng = ctx.rng
-    wrap = rng.choice(["{}", "<p>{}</p>", "<span>{}</span>", '<p align="center"><span style="font-size:14px">{}</span></p>'])
+    wrap = rng.choice(
+        ["{}", "<p>{}</p>", "<span>{}</span>", '<p align="center"><span style="font-size:14px">{}</span></p>']
+    )
     blank = rng.choice(["&nbsp;", "", "<p>&nbsp;</p>"])
     per_cell = shape == "html_flat" and ("blank_zeros" in ctx.plan.applied or rng.random() < 0.5)
     tag = rng.choice(["p", "div"])
@@ -317,7 +333,9 @@ def _html_doc(shape: str, blocks: list[Block], ctx: _Ctx) -> str:
         if b.kind == "title":
             body.append(f'<p style="text-align:center"><strong>{html.escape(b.text)}</strong></p>')
         elif b.kind == "heading":
-            body.append(rng.choice(["<h3>{}</h3>", "<p><strong>{}</strong></p>", "<p>{}</p>"]).format(html.escape(b.text)))
+            body.append(
+                rng.choice(["<h3>{}</h3>", "<p><strong>{}</strong></p>", "<p>{}</p>"]).format(html.escape(b.text))
+            )
         elif b.kind in ("para", "line"):
             body.append(f"<p>{html.escape(b.text)}</p>")
         elif b.grid is not None and shape == "html_table":
@@ -343,7 +361,9 @@ def _html_table(grid: Grid, ctx: _Ctx, wrap: str, blank: str) -> str:
     for row in grid.rows:
         tds = []
         for c in row:
-            attrs = (f' rowspan="{c.rowspan}"' if c.rowspan > 1 else "") + (f' colspan="{c.colspan}"' if c.colspan > 1 else "")
+            attrs = (f' rowspan="{c.rowspan}"' if c.rowspan > 1 else "") + (
+                f' colspan="{c.colspan}"' if c.colspan > 1 else ""
+            )
             text = _esc(ctx, c)
             inner = (wrap.format(text) if c.kind == "value" else text) if text else blank
             tds.append(f"<td{attrs}>{inner}</td>")
@@ -370,7 +390,9 @@ def _html_flat(grid: Grid, ctx: _Ctx, per_cell: bool, tag: str) -> list[str]:
 # ------------------------------------------------------------------ entry point
 def _break_labels(grids: list[Grid], rng: random.Random) -> bool:
     """Break a few row labels inside (``1.信访举 报投诉类申请``), as narrow cells and page edges do."""
-    cands = [c for g in grids for row in g.rows for c in row if c.kind in ("label", "group") and len(c.text) >= 5]
+    cands = [c for g in grids for row in g.rows for c in row if c.kind == "label" and len(c.text) >= 5]
+    req = next(g for g in grids if g.name == "requests")
+    cands += [c for row in req.rows for c in row if c.kind == "group"]  # 三、本年度办 理结果, (五) 不 予处理
     picked = rng.sample(cands, min(len(cands), rng.randint(2, 5)))
     for c in picked:
         cut = rng.randint(3, len(c.text) - 2)

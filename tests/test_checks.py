@@ -1,0 +1,117 @@
+"""The rules of spec §3 hold on consistent tables and fire, naming the cell, on broken ones."""
+
+from __future__ import annotations
+
+import copy
+import re
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from nianbao import formats
+from nianbao.check import ALL_RULES, RULES, check
+from nianbao.model import Meta, Report
+
+from .conftest import SEEDS
+
+SPEC = SEEDS.parents[1] / "spec" / "REPORT_FORMAT.md"
+APPLICANTS = formats.REQUEST_APPLICANT_COLUMNS
+
+
+@st.composite
+def consistent(draw, template: str | None = None) -> Report:
+    """A report whose three tables satisfy every arithmetic rule."""
+    t = template or draw(st.sampled_from(formats.TEMPLATES))
+    tables = formats.empty_tables(t)
+    req = tables["requests"]
+    outcomes = formats.OUTCOME_ROWS[t]
+    small = st.integers(0, 40)
+    for col in APPLICANTS:
+        for row in outcomes:
+            req[row][col] = draw(small)
+        processed = sum(req[row][col] for row in outcomes)
+        req["processed_total"][col] = processed
+        forward = draw(small)
+        req["carried_forward"][col] = forward
+        carried = draw(st.integers(0, processed + forward))
+        req["carried_over"][col] = carried
+        req["new_received"][col] = processed + forward - carried
+    for row in req.values():
+        row["total"] = sum(row[c] for c in APPLICANTS)
+    for group in tables["appeals"].values():
+        for f in ("upheld", "corrected", "other", "pending"):
+            group[f] = draw(small)
+        group["total"] = sum(group[f] for f in ("upheld", "corrected", "other", "pending"))
+    for row in tables["active"].values():
+        for f in row:
+            row[f] = draw(st.integers(-50, 50) if f == "change" else st.integers(0, 5000))
+    year = draw(st.integers(2021, 2025) if t == "2021" else st.integers(2019, 2020))
+    return Report(template=t, meta=Meta(title="x", organ="x", year=year), tables=tables)
+
+
+@settings(max_examples=150, deadline=None)
+@given(consistent())
+def test_consistent_tables_have_no_findings(report):
+    assert check(report) == []
+
+
+@settings(max_examples=150, deadline=None)
+@given(consistent(), st.data())
+def test_changing_one_outcome_breaks_balance_and_sum(report, data):
+    tables = copy.deepcopy(report.tables)
+    row = data.draw(st.sampled_from(formats.OUTCOME_ROWS[report.template]))
+    col = data.draw(st.sampled_from(APPLICANTS))
+    tables["requests"][row][col] += data.draw(st.integers(1, 9))
+    broken = Report(template=report.template, meta=report.meta, tables=tables)
+    found = {(f.rule, f.where) for f in check(broken)}
+    assert ("requests.outcome_sum", f"requests.processed_total.{col}") in found
+    assert ("requests.row_total", f"requests.{row}.total") in found
+
+
+@settings(max_examples=100, deadline=None)
+@given(consistent(), st.data())
+def test_changing_a_total_breaks_row_total_only_there(report, data):
+    tables = copy.deepcopy(report.tables)
+    group = data.draw(st.sampled_from([g.key for g in formats.APPEAL_GROUPS]))
+    tables["appeals"][group]["total"] += 1
+    broken = Report(template=report.template, meta=report.meta, tables=tables)
+    findings = check(broken)
+    assert [(f.rule, f.where) for f in findings] == [("appeals.group_total", f"appeals.{group}.total")]
+    assert findings[0].expected == findings[0].found - 1
+    assert "行政复议" in findings[0].message or "起诉" in findings[0].message
+
+
+def test_balance_message_names_column_and_both_figures():
+    tables = formats.empty_tables("2019")
+    for row in tables["requests"].values():
+        for c in row:
+            row[c] = 0
+    tables["requests"]["new_received"]["natural_person"] = 5
+    tables["requests"]["new_received"]["total"] = 5
+    report = Report(template="2019", meta=Meta(year=2020), tables=tables)
+    balance = [f for f in check(report) if f.rule == "requests.balance"]
+    assert {f.where for f in balance} == {"requests.*.natural_person", "requests.*.total"}
+    msg = next(f.message for f in balance if f.where.endswith("natural_person"))
+    assert "自然人" in msg and "5" in msg and "0" in msg
+
+
+def test_negative_count_is_an_error_but_change_may_be_negative():
+    tables = formats.empty_tables("2019")
+    tables["active"]["licensing"]["change"] = -3
+    tables["active"]["penalties"]["decisions"] = -1
+    report = Report(template="2019", meta=Meta(year=2020), tables=tables)
+    neg = [f.where for f in check(report) if f.rule == "values.negative"]
+    assert neg == ["active.penalties.decisions"]
+
+
+def test_outdated_template():
+    report = Report(template="2019", meta=Meta(year=2022), tables=formats.empty_tables("2019"))
+    assert [f.rule for f in check(report)] == ["template.outdated"]
+    report = Report(template="2021", meta=Meta(year=2022), tables=formats.empty_tables("2021"))
+    assert check(report) == []
+
+
+def test_every_spec_rule_id_is_known():
+    ids = set(re.findall(r"^\| `([a-z_]+\.[a-z_]+)` \|", SPEC.read_text(encoding="utf-8"), re.M))
+    assert ids and ids <= set(ALL_RULES)
+    assert set(RULES) <= ids
