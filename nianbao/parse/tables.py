@@ -96,9 +96,9 @@ def _shift(run: Sequence[Token]) -> int:
     """When a label cell broke across lines, its last line restarts at column 0: by how much it is shifted."""
     last = run[-1].line
     head = [t for t in run if t.line == last]
-    before = [t for t in run if t.line < last]
-    if before and head[0].col == 0:
-        return before[-1].col
+    before = [t for t in run if t.line == last - 1]
+    if len(before) == 1 and head[0].col == 0:  # a lone label piece ended the previous line
+        return before[0].col
     return 0
 
 
