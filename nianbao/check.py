@@ -28,6 +28,24 @@ def rule(rule_id: str) -> Callable[[Rule], Rule]:
     return register
 
 
+_UNSURE = ("structure.missing_cells", "structure.ambiguous_cells")
+
+
+def _unsure_rows(report: Report) -> set[str]:
+    """Rows (``requests.granted``, or a whole table) whose null cells are unknown rather than blank."""
+    return {f.where for f in report.findings if f.rule in _UNSURE}
+
+
+def _unknown(report: Report, unsure: set[str], table: str, cells: list[tuple[str, str]]) -> bool:
+    """True when one of ``cells`` is null because it could not be read: the sum cannot be checked."""
+    if not unsure:
+        return False
+    rows = report.tables.get(table, {})
+    return any(
+        rows.get(r, {}).get(c) is None and (f"{table}.{r}" in unsure or table in unsure) for r, c in cells
+    )
+
+
 def _v(x: object) -> int | float:
     return x if isinstance(x, int | float) else 0
 
@@ -43,9 +61,11 @@ def requests_balance(report: Report) -> Iterator[Finding]:
     req = report.tables.get("requests", {})
     if not _has_table(report, "requests"):
         return
+    unsure = _unsure_rows(report)
+    rows = ("new_received", "carried_over", "processed_total", "carried_forward")
     for col, label in _COL.items():
-        cells = [req.get(r, {}).get(col) for r in ("new_received", "carried_over", "processed_total", "carried_forward")]
-        if all(c is None for c in cells):
+        cells = [req.get(r, {}).get(col) for r in rows]
+        if all(c is None for c in cells) or _unknown(report, unsure, "requests", [(r, col) for r in rows]):
             continue
         a, b, c, d = (_v(x) for x in cells)
         if a + b != c + d:
@@ -62,10 +82,13 @@ def requests_outcome_sum(report: Report) -> Iterator[Finding]:
         return
     req = report.tables["requests"]
     rows = formats.OUTCOME_ROWS[report.template]
+    unsure = _unsure_rows(report)
     for col, label in _COL.items():
         total = req.get("processed_total", {}).get(col)
         parts = [req.get(r, {}).get(col) for r in rows]
-        if total is None and all(p is None for p in parts):
+        if (total is None and all(p is None for p in parts)) or _unknown(
+            report, unsure, "requests", [(r, col) for r in (*rows, "processed_total")]
+        ):
             continue
         s = sum(_v(p) for p in parts)
         if _v(total) != s:
@@ -77,8 +100,9 @@ def requests_outcome_sum(report: Report) -> Iterator[Finding]:
 @rule("requests.row_total")
 def requests_row_total(report: Report) -> Iterator[Finding]:
     """For each row: total == the sum of the six applicant columns."""
+    unsure = _unsure_rows(report)
     for row, cols in report.tables.get("requests", {}).items():
-        if all(v is None for v in cols.values()):
+        if all(v is None for v in cols.values()) or _unknown(report, unsure, "requests", [(row, c) for c in cols]):
             continue
         s = sum(_v(cols.get(c)) for c in formats.REQUEST_APPLICANT_COLUMNS)
         if cols.get("total") is None and s == 0:
@@ -92,8 +116,9 @@ def requests_row_total(report: Report) -> Iterator[Finding]:
 @rule("appeals.group_total")
 def appeals_group_total(report: Report) -> Iterator[Finding]:
     """For each group: total == upheld + corrected + other + pending."""
+    unsure = _unsure_rows(report)
     for group, cols in report.tables.get("appeals", {}).items():
-        if all(v is None for v in cols.values()):
+        if all(v is None for v in cols.values()) or _unknown(report, unsure, "appeals", [(group, c) for c in cols]):
             continue
         s = sum(_v(cols.get(f)) for f in ("upheld", "corrected", "other", "pending"))
         if _v(cols.get("total")) != s:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from ..readers.normalize import label_key
 from .numbers import LABEL_THEN_NUMBERS, Part, is_number_cell, parts
@@ -65,15 +66,20 @@ def tokenize(lines: list[str], start: int = 0, end: int | None = None) -> list[T
 def _cell_tokens(cell: str, line: int, col: int) -> list[Token]:
     if not cell:
         return [Token(BLANK, "", line, col)]
+    return [Token(kind, text, line, col, ps) for kind, text, ps in _classify(cell)]
+
+
+@lru_cache(maxsize=65536)
+def _classify(cell: str) -> tuple[tuple[str, str, tuple[Part, ...]], ...]:
+    """What a cell holds, independent of where it stands (cached: the same labels recur in every report)."""
+    if cell.isdigit():
+        return ((NUMBER, cell, (Part("", cell, "", ""),)),)
     if is_number_cell(cell):
-        return [Token(NUMBER, cell, line, col, tuple(parts(cell)))]
+        return ((NUMBER, cell, tuple(parts(cell))),)
     m = LABEL_THEN_NUMBERS.match(cell)
     if m and len(label_key(m.group(1))) <= MAX_LABEL and not m.group(1).rstrip().endswith(("第", "共")):
-        return [
-            Token(LABEL, label_key(m.group(1)), line, col),
-            Token(NUMBER, m.group(2), line, col, tuple(parts(m.group(2)))),
-        ]
+        return ((LABEL, label_key(m.group(1)), ()), (NUMBER, m.group(2), tuple(parts(m.group(2)))))
     key = label_key(cell)
     if not key:
-        return [Token(BLANK, "", line, col)]
-    return [Token(PROSE if len(key) > MAX_LABEL else LABEL, key, line, col)]
+        return ((BLANK, "", ()),)
+    return ((PROSE if len(key) > MAX_LABEL else LABEL, key, ()),)

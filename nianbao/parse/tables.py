@@ -12,6 +12,7 @@ import re
 from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
+from functools import lru_cache
 from itertools import combinations
 
 from .. import formats
@@ -30,10 +31,14 @@ def _patterns(table: str, rows: Sequence[Row]) -> list[tuple[str, re.Pattern[str
     return _PATTERNS[table]
 
 
-def name_row(run: str, table: str, rows: Sequence[Row]) -> str | None:
+_ROWSETS: dict[str, Sequence[Row]] = {}
+
+
+@lru_cache(maxsize=16384)
+def name_row(run: str, table: str) -> str | None:
     """The row a run of label text names: of all rows whose pattern occurs, the one matched last in the run."""
     best: tuple[int, int, str] | None = None
-    for key, pat in _patterns(table, rows):
+    for key, pat in _patterns(table, _ROWSETS[table]):
         for m in pat.finditer(run):
             cand = (m.end(), -m.start(), key)
             if best is None or cand > best:
@@ -52,6 +57,7 @@ class RowCells:
 
 def match_rows(tokens: Sequence[Token], table: str, rows: Sequence[Row]) -> dict[str, RowCells]:
     """Collect, for every row named in ``tokens``, the number and blank cells that follow its label."""
+    _ROWSETS.setdefault(table, rows)
     found: dict[str, RowCells] = {}
     current: RowCells | None = None
     run: list[Token] = []
@@ -72,7 +78,7 @@ def match_rows(tokens: Sequence[Token], table: str, rows: Sequence[Row]) -> dict
         if t.kind == NUMBER:
             after_noise = False
         if run:
-            key = name_row("".join(r.text for r in run), table, rows)
+            key = name_row("".join(r.text for r in run), table)
             if key is not None:
                 after_noise = False
                 prev = found.get(key)

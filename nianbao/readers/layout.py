@@ -92,7 +92,7 @@ def glyphs_to_lines(glyphs: list[Glyph], *, split_cells: bool = True) -> list[Li
         if rows:
             top, bottom = spans[-1]
             overlap = min(bottom, g.bottom) - max(top, g.top)
-            if overlap >= 0.5 * min(bottom - top, g.bottom - g.top) and abs(g.cy - (top + bottom) / 2) < 0.6 * g.size:
+            if overlap >= 0.5 * min(bottom - top, g.size) and abs(g.cy - (top + bottom) / 2) < 0.6 * max(g.size, bottom - top):
                 rows[-1].append(g)
                 spans[-1] = (min(top, g.top), max(bottom, g.bottom))
                 continue

@@ -146,6 +146,8 @@ def _chars(textpage: Any, raw: Any) -> tuple[list[tuple[float, float, float, flo
     n = raw.FPDFText_CountChars(tp)
     rect = raw.FS_RECTF()
     get_unicode, get_box, get_angle = raw.FPDFText_GetUnicode, raw.FPDFText_GetLooseCharBox, raw.FPDFText_GetCharAngle
+    get_origin, get_size = raw.FPDFText_GetCharOrigin, raw.FPDFText_GetFontSize
+    ox, oy = ctypes.c_double(), ctypes.c_double()
     is_generated = getattr(raw, "FPDFText_IsGenerated", None)
     out: list[tuple[float, float, float, float, str]] = []
     turns = [0, 0, 0, 0]
@@ -162,21 +164,42 @@ def _chars(textpage: Any, raw: Any) -> tuple[list[tuple[float, float, float, flo
         ch = chr(u)
         if unicodedata.category(ch).startswith("C"):
             continue
-        if i % 7 == 0:  # a sample is enough to tell the direction
-            angle = get_angle(tp, i)
-            if angle >= 0:
-                turns[round(angle / (math.pi / 2)) % 4] += 1
-        out.append((rect.left, rect.bottom, rect.right, rect.top, ch))
+        angle = get_angle(tp, i)
+        q = round(angle / (math.pi / 2)) % 4 if angle >= 0 else 0
+        turns[q] += 1
+        # Tight boxes differ per glyph (a hyphen sits low, 一 in the middle): span the line from the
+        # baseline by the font size instead, so that characters of one line share one vertical extent.
+        get_origin(tp, i, ox, oy)
+        em = max(get_size(tp, i), min(rect.top - rect.bottom, rect.right - rect.left))
+        if q == 0:
+            out.append((rect.left, oy.value - 0.12 * em, rect.right, oy.value + 0.88 * em, ch))
+        elif q == 2:
+            out.append((rect.left, oy.value - 0.88 * em, rect.right, oy.value + 0.12 * em, ch))
+        elif q == 1:  # text runs downwards: the baseline is vertical at x, the glyphs' tops point to +x
+            out.append((ox.value - 0.12 * em, rect.bottom, ox.value + 0.88 * em, rect.top, ch))
+        else:
+            out.append((ox.value - 0.88 * em, rect.bottom, ox.value + 0.12 * em, rect.top, ch))
     return out, max(range(4), key=lambda q: turns[q])
 
 
 def _segments(page: Any, raw: Any, box: Any) -> list[tuple[float, float, float, float]]:
-    """Thin boxes for every straight horizontal or vertical stroke or thin filled rectangle."""
+    """Thin boxes for every straight horizontal or vertical stroke or thin filled rectangle.
+
+    Paths inside Form XObjects are in the form's space: their points go through the forms' matrices.
+    """
     thin = 3.0
     out: list[tuple[float, float, float, float]] = []
     fx, fy = ctypes.c_float(), ctypes.c_float()
     for obj in page.get_objects(filter=[raw.FPDF_PAGEOBJ_PATH], max_depth=3):
+        outer = None
+        container = obj.container
+        while container is not None:
+            m = container.get_matrix()
+            outer = m if outer is None else outer.multiply(m)
+            container = container.container
         left, bottom, right, top = obj.get_bounds()
+        if outer is not None:
+            left, bottom, right, top = outer.on_rect(left, bottom, right, top)
         if right - left <= thin or top - bottom <= thin:
             if right - left > thin or top - bottom > thin:
                 out.append(box(left, bottom, right, top))
@@ -185,12 +208,14 @@ def _segments(page: Any, raw: Any, box: Any) -> list[tuple[float, float, float, 
         if n < 2 or n > MAX_PATH_SEGMENTS:
             continue
         m = obj.get_matrix()
+        if outer is not None:
+            m = m.multiply(outer)
         pts: list[tuple[float, float]] = []
         start: tuple[float, float] | None = None
         for k in range(n):
             seg = raw.FPDFPath_GetPathSegment(obj.raw, k)
             raw.FPDFPathSegment_GetPoint(seg, fx, fy)
-            x, y = m.a * fx.value + m.c * fy.value + m.e, m.b * fx.value + m.d * fy.value + m.f
+            x, y = m.on_point(fx.value, fy.value)
             kind = raw.FPDFPathSegment_GetType(seg)
             if kind == raw.FPDF_SEGMENT_MOVETO or not pts:
                 pts = [(x, y)]
