@@ -164,3 +164,33 @@ def samples(folder: str, count: int, seed: int) -> None:
 
     for p in write_samples(Path(folder), count, seed):
         click.echo(str(p))
+
+
+@cli.command()
+@click.argument("report", type=click.Path(exists=True, dir_okay=False))
+@click.option("--to", "fmt", type=click.Choice(["html", "md", "docx", "xlsx"]), required=True,
+              help="Output format.")
+@click.option("-o", "--out", type=click.Path(dir_okay=False, writable=True), required=True, help="File to write.")
+def render(report: str, fmt: str, out: str) -> None:
+    """Render a report in the standard layout of its template.
+
+    REPORT is a canonical JSON file or any report document (parsed first). Blank or unreadable cells
+    are shown as 空缺, never as 0.
+
+    Example:
+
+        nianbao render report.txt --to docx --out 年报.docx
+    """
+    from . import parse as parse_report
+    from .render import render as render_report
+
+    if report.endswith(".json"):
+        try:
+            data = json.loads(Path(report).read_text(encoding="utf-8"))
+            rep = Report.from_dict(data)
+        except (ValueError, KeyError, TypeError) as e:
+            raise click.ClickException(f"{report}: 不是规范的报告 JSON (not a canonical report JSON): {e}") from None
+    else:
+        rep = parse_report(report)
+    render_report(rep, fmt, Path(out))
+    click.echo(out)

@@ -1,0 +1,32 @@
+# Two commands do all set-up on a fresh machine:  make demo  ·  make test
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-$(shell cksum pyproject.toml | cut -d' ' -f1)
+
+.PHONY: demo test lint bench samples clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[all,test]'
+	touch $(STAMP)
+
+demo: $(STAMP)  ## parse and check the bundled sample reports
+	$(BIN)/nianbao check samples/ --all
+	$(BIN)/nianbao parse samples/ --format csv --out out/samples.csv
+	@echo "flat form of all samples written to out/samples.csv; one report as canonical JSON:"
+	$(BIN)/nianbao parse samples/00_*.txt | head -n 30
+
+test: $(STAMP)  ## the test suite, then the linter
+	$(BIN)/python -m pytest
+	$(BIN)/ruff check nianbao tests bench
+
+bench: $(STAMP)  ## reports/second against a baseline measured in the same run
+	$(BIN)/python bench/bench_parse.py
+
+samples: $(STAMP)  ## regenerate the bundled samples
+	rm -rf samples && $(BIN)/nianbao samples samples/ -n 12
+
+clean:
+	rm -rf $(VENV) out .pytest_cache
