@@ -1,8 +1,8 @@
 """nianbao: read, check, store and render China's government information disclosure annual reports.
 
-    >>> import nianbao
-    >>> report = nianbao.parse("report.txt")        # canonical data + findings
-    >>> [f.message for f in report.findings]
+>>> import nianbao
+>>> report = nianbao.parse("report.txt")        # canonical data + findings
+>>> [f.message for f in report.findings]
 """
 
 from __future__ import annotations

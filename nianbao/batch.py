@@ -12,8 +12,9 @@ from .model import Report
 from .parse import parse_path
 
 # Suffixes collected when a folder is given (files named explicitly are always read).
-REPORT_SUFFIXES = frozenset({".txt", ".text", ".md", ".html", ".htm", ".shtml", ".xhtml",
-                             ".pdf", ".docx", ".doc", ".wps", ".ofd", ".xlsx"})
+REPORT_SUFFIXES = frozenset(
+    {".txt", ".text", ".md", ".html", ".htm", ".shtml", ".xhtml", ".pdf", ".docx", ".doc", ".wps", ".ofd", ".xlsx"}
+)
 
 
 def expand(paths: Iterable[str | Path]) -> list[str]:
@@ -22,8 +23,11 @@ def expand(paths: Iterable[str | Path]) -> list[str]:
     for p in paths:
         path = Path(p)
         if path.is_dir():
-            out.extend(str(f) for f in sorted(path.rglob("*"))
-                       if f.is_file() and f.suffix.lower() in REPORT_SUFFIXES and not f.name.endswith(".expected.json"))
+            out.extend(
+                str(f)
+                for f in sorted(path.rglob("*"))
+                if f.is_file() and f.suffix.lower() in REPORT_SUFFIXES and not f.name.endswith(".expected.json")
+            )
         else:
             out.append(str(path))
     return out

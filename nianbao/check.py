@@ -41,9 +41,7 @@ def _unknown(report: Report, unsure: set[str], table: str, cells: list[tuple[str
     if not unsure:
         return False
     rows = report.tables.get(table, {})
-    return any(
-        rows.get(r, {}).get(c) is None and (f"{table}.{r}" in unsure or table in unsure) for r, c in cells
-    )
+    return any(rows.get(r, {}).get(c) is None and (f"{table}.{r}" in unsure or table in unsure) for r, c in cells)
 
 
 def _v(x: object) -> int | float:
@@ -69,10 +67,15 @@ def requests_balance(report: Report) -> Iterator[Finding]:
             continue
         a, b, c, d = (_v(x) for x in cells)
         if a + b != c + d:
-            yield Finding("requests.balance", "error", f"requests.*.{col}",
-                          f"第三部分表格“{label}”列：本年新收({a})加上年结转({b})为{a + b}，"
-                          f"但办理结果总计({c})加结转下年度继续办理({d})为{c + d}，两者应相等。",
-                          expected=a + b, found=c + d)
+            yield Finding(
+                "requests.balance",
+                "error",
+                f"requests.*.{col}",
+                f"第三部分表格“{label}”列：本年新收({a})加上年结转({b})为{a + b}，"
+                f"但办理结果总计({c})加结转下年度继续办理({d})为{c + d}，两者应相等。",
+                expected=a + b,
+                found=c + d,
+            )
 
 
 @rule("requests.outcome_sum")
@@ -92,9 +95,14 @@ def requests_outcome_sum(report: Report) -> Iterator[Finding]:
             continue
         s = sum(_v(p) for p in parts)
         if _v(total) != s:
-            yield Finding("requests.outcome_sum", "error", f"requests.processed_total.{col}",
-                          f"第三部分表格“{label}”列：“(七)总计”填报为{_v(total)}，"
-                          f"但(一)至(六)各项办理结果之和为{s}。", expected=s, found=_v(total))
+            yield Finding(
+                "requests.outcome_sum",
+                "error",
+                f"requests.processed_total.{col}",
+                f"第三部分表格“{label}”列：“(七)总计”填报为{_v(total)}，但(一)至(六)各项办理结果之和为{s}。",
+                expected=s,
+                found=_v(total),
+            )
 
 
 @rule("requests.row_total")
@@ -108,9 +116,15 @@ def requests_row_total(report: Report) -> Iterator[Finding]:
         if cols.get("total") is None and s == 0:
             continue
         if _v(cols.get("total")) != s:
-            yield Finding("requests.row_total", "error", f"requests.{row}.total",
-                          f"第三部分表格“{_ROW.get(row, row)}”一行：总计填报为{_v(cols.get('total'))}，"
-                          f"但自然人与法人或其他组织各列之和为{s}。", expected=s, found=_v(cols.get("total")))
+            yield Finding(
+                "requests.row_total",
+                "error",
+                f"requests.{row}.total",
+                f"第三部分表格“{_ROW.get(row, row)}”一行：总计填报为{_v(cols.get('total'))}，"
+                f"但自然人与法人或其他组织各列之和为{s}。",
+                expected=s,
+                found=_v(cols.get("total")),
+            )
 
 
 @rule("appeals.group_total")
@@ -122,9 +136,15 @@ def appeals_group_total(report: Report) -> Iterator[Finding]:
             continue
         s = sum(_v(cols.get(f)) for f in ("upheld", "corrected", "other", "pending"))
         if _v(cols.get("total")) != s:
-            yield Finding("appeals.group_total", "error", f"appeals.{group}.total",
-                          f"第四部分表格“{_GROUP[group]}”：总计填报为{_v(cols.get('total'))}，"
-                          f"但结果维持、结果纠正、其他结果、尚未审结之和为{s}。", expected=s, found=_v(cols.get("total")))
+            yield Finding(
+                "appeals.group_total",
+                "error",
+                f"appeals.{group}.total",
+                f"第四部分表格“{_GROUP[group]}”：总计填报为{_v(cols.get('total'))}，"
+                f"但结果维持、结果纠正、其他结果、尚未审结之和为{s}。",
+                expected=s,
+                found=_v(cols.get("total")),
+            )
 
 
 @rule("values.negative")
@@ -134,8 +154,14 @@ def values_negative(report: Report) -> Iterator[Finding]:
         for row, cols in rows.items():
             for col, v in cols.items():
                 if isinstance(v, int | float) and v < 0 and col not in formats.SIGNED_FIELDS:
-                    yield Finding("values.negative", "error", f"{table}.{row}.{col}",
-                                  f"{_where(table, row, col)}填报为负数{v}，数量不能为负。", expected=">= 0", found=v)
+                    yield Finding(
+                        "values.negative",
+                        "error",
+                        f"{table}.{row}.{col}",
+                        f"{_where(table, row, col)}填报为负数{v}，数量不能为负。",
+                        expected=">= 0",
+                        found=v,
+                    )
 
 
 @rule("template.outdated")
@@ -146,9 +172,18 @@ def template_outdated(report: Report) -> Iterator[Finding]:
         return
     want = "2021" if year >= 2021 else "2019"
     if year >= 2019 and t != want:
-        yield Finding("template.outdated", "error", "template",
-                      f"这是{year}年度的报告，应使用{want}年版格式（国办公开办函〔{want}〕{'30' if want == '2021' else '60'}号），"
-                      f"实际使用的是{t}年版。", expected=want, found=t)
+        yield Finding(
+            "template.outdated",
+            "error",
+            "template",
+            f"这是{year}年度的报告，应使用{want}年版格式（国办公开办函〔{want}〕{_DOC_NO[want]}号），"
+            f"实际使用的是{t}年版。",
+            expected=want,
+            found=t,
+        )
+
+
+_DOC_NO = {"2019": "60", "2021": "30"}  # the circulars that issued the templates
 
 
 def _where(table: str, row: str, col: str) -> str:
@@ -162,8 +197,15 @@ def _where(table: str, row: str, col: str) -> str:
 
 # Rules found while reading the document rather than by arithmetic (reported by the parser).
 PARSER_RULES = (
-    "structure.missing_section", "structure.missing_table", "structure.missing_cells", "structure.ambiguous_cells",
-    "template.legacy", "source.unreadable", "source.scanned", "source.not_a_report", "narrative.mismatch",
+    "structure.missing_section",
+    "structure.missing_table",
+    "structure.missing_cells",
+    "structure.ambiguous_cells",
+    "template.legacy",
+    "source.unreadable",
+    "source.scanned",
+    "source.not_a_report",
+    "narrative.mismatch",
 )
 ALL_RULES = (*RULES, *PARSER_RULES)
 

@@ -54,14 +54,22 @@ def _reports(files: list[str], jobs: int, label: str) -> Iterator[Report]:
             yield r
 
 
-_jobs = click.option("-j", "--jobs", type=int, default=1, show_default=True,
-                     help="Processes to use (0 = one per core).")
+_jobs = click.option(
+    "-j", "--jobs", type=int, default=1, show_default=True, help="Processes to use (0 = one per core)."
+)
 
 
 @cli.command()
 @click.argument("paths", nargs=-1, required=True, type=click.Path())
-@click.option("-f", "--format", "fmt", type=click.Choice(["json", "jsonl", "csv", "md"]), default="json",
-              show_default=True, help="json: one report pretty-printed, several as JSON Lines; csv: the flat form.")
+@click.option(
+    "-f",
+    "--format",
+    "fmt",
+    type=click.Choice(["json", "jsonl", "csv", "md"]),
+    default="json",
+    show_default=True,
+    help="json: one report pretty-printed, several as JSON Lines; csv: the flat form.",
+)
 @click.option("-o", "--out", type=click.Path(dir_okay=False, writable=True), help="Write here instead of stdout.")
 @_jobs
 def parse(paths: tuple[str, ...], fmt: str, out: str | None, jobs: int) -> None:
@@ -125,8 +133,12 @@ def check(paths: tuple[str, ...], as_json: bool, show_all: bool, jobs: int) -> N
         for f in r.findings:
             counts[f.severity] = counts.get(f.severity, 0) + 1
         if as_json:
-            click.echo(json.dumps({"path": r.source.path, "template": r.template,
-                                   "findings": [f.to_dict() for f in r.findings]}, ensure_ascii=False))
+            click.echo(
+                json.dumps(
+                    {"path": r.source.path, "template": r.template, "findings": [f.to_dict() for f in r.findings]},
+                    ensure_ascii=False,
+                )
+            )
             continue
         if not r.findings and not show_all:
             continue
@@ -144,8 +156,10 @@ def check(paths: tuple[str, ...], as_json: bool, show_all: bool, jobs: int) -> N
             table.add_row(f"[{style[f.severity]}]{f.severity}[/]", f.rule, f.where, f.message)
         console.print(table)
     if not as_json:
-        console.print(f"{len(files)} 份报告：{errors} 份有错误；错误 {counts['error']} 条，警告 {counts['warning']} 条，"
-                      f"提示 {counts['info']} 条。")
+        console.print(
+            f"{len(files)} 份报告：{errors} 份有错误；错误 {counts['error']} 条，警告 {counts['warning']} 条，"
+            f"提示 {counts['info']} 条。"
+        )
     sys.exit(1 if errors else 0)
 
 
@@ -168,8 +182,7 @@ def samples(folder: str, count: int, seed: int) -> None:
 
 @cli.command()
 @click.argument("report", type=click.Path(exists=True, dir_okay=False))
-@click.option("--to", "fmt", type=click.Choice(["html", "md", "docx", "xlsx"]), required=True,
-              help="Output format.")
+@click.option("--to", "fmt", type=click.Choice(["html", "md", "docx", "xlsx"]), required=True, help="Output format.")
 @click.option("-o", "--out", type=click.Path(dir_okay=False, writable=True), required=True, help="File to write.")
 def render(report: str, fmt: str, out: str) -> None:
     """Render a report in the standard layout of its template.

@@ -9,8 +9,19 @@ from collections.abc import Iterable
 from .formats import TEMPLATES, flat_paths
 from .model import Report
 
-META_COLUMNS = ("source.path", "source.sha256", "source.kind", "template", "meta.title", "meta.organ",
-                "meta.year", "meta.published", "meta.script", "findings.errors", "findings.warnings")
+META_COLUMNS = (
+    "source.path",
+    "source.sha256",
+    "source.kind",
+    "template",
+    "meta.title",
+    "meta.organ",
+    "meta.year",
+    "meta.published",
+    "meta.script",
+    "findings.errors",
+    "findings.warnings",
+)
 
 
 def flat_columns() -> list[str]:
@@ -27,9 +38,15 @@ def flat_columns() -> list[str]:
 
 def flat_row(report: Report) -> dict[str, object]:
     row: dict[str, object] = {
-        "source.path": report.source.path, "source.sha256": report.source.sha256, "source.kind": report.source.kind,
-        "template": report.template, "meta.title": report.meta.title, "meta.organ": report.meta.organ,
-        "meta.year": report.meta.year, "meta.published": report.meta.published, "meta.script": report.meta.script,
+        "source.path": report.source.path,
+        "source.sha256": report.source.sha256,
+        "source.kind": report.source.kind,
+        "template": report.template,
+        "meta.title": report.meta.title,
+        "meta.organ": report.meta.organ,
+        "meta.year": report.meta.year,
+        "meta.published": report.meta.published,
+        "meta.script": report.meta.script,
         "findings.errors": sum(f.severity == "error" for f in report.findings),
         "findings.warnings": sum(f.severity == "warning" for f in report.findings),
     }

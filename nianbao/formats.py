@@ -69,7 +69,12 @@ ACTIVE_2019: tuple[Row, ...] = (
     Row("regulations", "规章", ("规章",), ("made", "published", "total_public")),
     Row("normative_documents", "规范性文件", ("规范性(文件|档案)",), ("made", "published", "total_public")),
     Row("licensing", "行政许可", ("行政许可",), ("prev_items", "change", "decisions")),
-    Row("other_services", "其他对外管理服务事项", ("其他对外管理服务", "对外管理服务事项"), ("prev_items", "change", "decisions")),
+    Row(
+        "other_services",
+        "其他对外管理服务事项",
+        ("其他对外管理服务", "对外管理服务事项"),
+        ("prev_items", "change", "decisions"),
+    ),
     Row("penalties", "行政处罚", ("行政处罚",), ("prev_items", "change", "decisions")),
     Row("coercion", "行政强制", ("行政强制",), ("prev_items", "change", "decisions")),
     Row("fees", "行政事业性收费", ("事业性收费",), ("prev_items", "change")),
@@ -197,13 +202,33 @@ APPEAL_FIELDS: tuple[Column, ...] = (
 # Normalised header words that only one template's tables carry.
 TEMPLATE_MARKERS: dict[str, tuple[str, ...]] = {
     "2019": ("本年新制作数量", "本年新公开数量", "上一年项目数量", "对外公开总数量", "采购总金额", "六其他处理"),
-    "2021": ("本年制发件数", "本年废止件数", "现行有效件数", "本年处理决定数量", "本年收费金额", "逾期不补正", "逾期未按收费"),
+    "2021": (
+        "本年制发件数",
+        "本年废止件数",
+        "现行有效件数",
+        "本年处理决定数量",
+        "本年收费金额",
+        "逾期不补正",
+        "逾期未按收费",
+    ),
 }
 
 # Units a number may carry, and what they multiply it by.
 UNITS: dict[str, float] = {
-    "件": 1, "条": 1, "个": 1, "项": 1, "家": 1, "次": 1, "人次": 1, "份": 1, "宗": 1, "起": 1,
-    "元": 1, "万元": 10_000, "万": 10_000, "亿元": 100_000_000,
+    "件": 1,
+    "条": 1,
+    "个": 1,
+    "项": 1,
+    "家": 1,
+    "次": 1,
+    "人次": 1,
+    "份": 1,
+    "宗": 1,
+    "起": 1,
+    "元": 1,
+    "万元": 10_000,
+    "万": 10_000,
+    "亿元": 100_000_000,
 }
 
 

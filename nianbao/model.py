@@ -36,7 +36,9 @@ class Finding:
 
     @classmethod
     def from_dict(cls, d: dict[str, Any]) -> Finding:
-        return cls(d["rule"], d["severity"], d.get("where", ""), d.get("message", ""), d.get("expected"), d.get("found"))
+        return cls(
+            d["rule"], d["severity"], d.get("where", ""), d.get("message", ""), d.get("expected"), d.get("found")
+        )
 
 
 @dataclass(frozen=True)

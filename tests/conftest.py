@@ -13,7 +13,10 @@ def seed_cases() -> list[Path]:
 
 
 def compare(got: dict, expected: dict) -> list[tuple[str, object, object]]:
-    """Every cell and meta field where ``got`` differs from ``expected`` (null and 0 equal only where expected is null)."""
+    """Cells and meta fields where ``got`` differs from ``expected``.
+
+    null and 0 count as equal only where the expected value is null.
+    """
     diffs: list[tuple[str, object, object]] = []
     if got["template"] != expected["template"]:
         diffs.append(("template", got["template"], expected["template"]))

@@ -46,7 +46,10 @@ def test_not_a_report():
 
 
 def test_legacy_report():
-    text = "某某县2015年政府信息公开工作年度报告\n一、概述\n2015年，我县主动公开政府信息1200条。\n二、主动公开政府信息情况\n全年公开文件若干。\n"
+    text = (
+        "某某县2015年政府信息公开工作年度报告\n一、概述\n2015年，我县主动公开政府信息1200条。\n"
+        "二、主动公开政府信息情况\n全年公开文件若干。\n"
+    )
     report = nianbao.parse_bytes(text.encode("gb18030"), "old.txt")
     assert report.template == "legacy"
     assert report.meta.year == 2015
@@ -65,7 +68,11 @@ def test_report_cut_off_before_section_three():
     missing = {f.where for f in report.findings if f.rule == "structure.missing_table"}
     assert missing == {"requests", "appeals"}
     assert {f.where for f in report.findings if f.rule == "structure.missing_section"} == {
-        "section.三", "section.四", "section.五", "section.六"}
+        "section.三",
+        "section.四",
+        "section.五",
+        "section.六",
+    }
 
 
 def test_batch_goes_on_and_reports_every_file(tmp_path):

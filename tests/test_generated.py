@@ -35,8 +35,10 @@ def test_generated_corpus_cell_accuracy():
             by_shape[rendering.shape] += 1
         errors_on_clean += [(rendering.name, f.rule) for f in report.findings if f.severity == "error"]
     accuracy = 1 - (wrong + unsure) / cells
-    print(f"\ngenerated: {N_REPORTS} reports, {cells} cells, accuracy {accuracy:.5%}, "
-          f"wrong non-null {wrong}, null where a value was expected {unsure}, misses by shape {dict(by_shape)}")
+    print(
+        f"\ngenerated: {N_REPORTS} reports, {cells} cells, accuracy {accuracy:.5%}, "
+        f"wrong non-null {wrong}, null where a value was expected {unsure}, misses by shape {dict(by_shape)}"
+    )
     assert wrong == 0, wrong_examples[:10]
     assert accuracy >= 0.999
     assert errors_on_clean == []

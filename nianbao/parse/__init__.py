@@ -27,9 +27,20 @@ def parse_document(doc: Document) -> Report:
     """Parse a read document into a Report carrying the parser's findings (not yet the checks')."""
     source = Source(doc.path, doc.sha256, doc.kind)
     if "scanned" in doc.notes and not doc.text.strip():
-        return Report(template=None, source=source, findings=(Finding(
-            "source.scanned", "error", "source", "文件是扫描图像，没有文字层，需要先做文字识别（OCR）。",
-            expected="a text layer", found="images only"),))
+        return Report(
+            template=None,
+            source=source,
+            findings=(
+                Finding(
+                    "source.scanned",
+                    "error",
+                    "source",
+                    "文件是扫描图像，没有文字层，需要先做文字识别（OCR）。",
+                    expected="a text layer",
+                    found="images only",
+                ),
+            ),
+        )
     text, script = to_simplified(doc.text)
     text = ascii_forms(text)
     lines = text.split("\n")
@@ -42,15 +53,30 @@ def parse_document(doc: Document) -> Report:
 
     if template is None or template == "legacy":
         if template is None:
-            findings.append(Finding("source.not_a_report", "error", "document",
-                                    "该文件不是政府信息公开工作年度报告：找不到报告的标题、章节和统计表格。",
-                                    expected="an annual report", found=(meta.title or "no title")))
+            findings.append(
+                Finding(
+                    "source.not_a_report",
+                    "error",
+                    "document",
+                    "该文件不是政府信息公开工作年度报告：找不到报告的标题、章节和统计表格。",
+                    expected="an annual report",
+                    found=(meta.title or "no title"),
+                )
+            )
         else:
-            findings.append(Finding("template.legacy", "info", "template",
-                                    f"这是{meta.year or ''}年的旧格式报告（2019年以前无统一表格），没有可读取的统计表。",
-                                    expected="2019 or 2021", found="legacy"))
-        return Report(template=template, meta=meta, tables=formats.empty_tables(None), source=source,
-                      findings=tuple(findings))
+            findings.append(
+                Finding(
+                    "template.legacy",
+                    "info",
+                    "template",
+                    f"这是{meta.year or ''}年的旧格式报告（2019年以前无统一表格），没有可读取的统计表。",
+                    expected="2019 or 2021",
+                    found="legacy",
+                )
+            )
+        return Report(
+            template=template, meta=meta, tables=formats.empty_tables(None), source=source, findings=tuple(findings)
+        )
 
     tables: dict[str, dict[str, dict[str, float | int | None]]] = {}
     present: dict[str, bool] = {}
@@ -61,14 +87,28 @@ def parse_document(doc: Document) -> Report:
         if present[name]:
             findings.extend(fs)
         else:
-            findings.append(Finding("structure.missing_table", "error", name,
-                                    f"找不到第{section}部分的统计表（{formats.SECTIONS['一二三四五六'.index(section)].title}）。",
-                                    expected=f"the table of section {section}", found=None))
+            findings.append(
+                Finding(
+                    "structure.missing_table",
+                    "error",
+                    name,
+                    f"找不到第{section}部分的统计表（{formats.SECTIONS['一二三四五六'.index(section)].title}）。",
+                    expected=f"the table of section {section}",
+                    found=None,
+                )
+            )
     for s in formats.SECTIONS:
         if s.number not in found:
-            findings.append(Finding("structure.missing_section", "error", f"section.{s.number}",
-                                    f"报告缺少第{s.number}部分“{s.number}、{s.title}”。",
-                                    expected=f"{s.number}、{s.title}", found=None))
+            findings.append(
+                Finding(
+                    "structure.missing_section",
+                    "error",
+                    f"section.{s.number}",
+                    f"报告缺少第{s.number}部分“{s.number}、{s.title}”。",
+                    expected=f"{s.number}、{s.title}",
+                    found=None,
+                )
+            )
     report = Report(template=template, meta=meta, tables=tables, source=source, findings=tuple(findings))
     prose_end = found.get("二", regions["二"][0] if regions["二"] else len(lines))
     return report.with_findings([*report.findings, *narrative_findings(report, "\n".join(lines[:prose_end]))])
@@ -78,9 +118,7 @@ def detect_template(tokens: dict[str, list], meta: Meta) -> str | None:
     """2019 or 2021 from the tables' own header words; the report year decides a tie; legacy before 2019."""
     text = "".join(t.text for ts in tokens.values() for t in ts if t.kind == "label")
     score = {t: sum(1 for m in marks if m in text) for t, marks in formats.TEMPLATE_MARKERS.items()}
-    has_tables = any(
-        re.search(k, text) for r in (*formats.REQUEST_ROWS[:4], *formats.ACTIVE_2019[:3]) for k in r.keys
-    )
+    has_tables = any(re.search(k, text) for r in (*formats.REQUEST_ROWS[:4], *formats.ACTIVE_2019[:3]) for k in r.keys)
     if score["2019"] != score["2021"]:
         return max(score, key=lambda t: score[t])
     if meta.year is not None and meta.year < 2019 and not has_tables:
@@ -99,14 +137,28 @@ def narrative_findings(report: Report, prose: str) -> list[Finding]:
     carried = report.cell("requests.carried_over.total") or 0
     for st in statements(prose):
         if st.kind == "received" and received is not None and st.value not in (received, received + carried):
-            out.append(Finding("narrative.mismatch", "warning", "requests.new_received.total",
-                               f"正文说收到政府信息公开申请{st.value}件，但第三部分表格“本年新收政府信息公开申请数量”总计为{received}件。",
-                               expected=received, found=st.value))
+            out.append(
+                Finding(
+                    "narrative.mismatch",
+                    "warning",
+                    "requests.new_received.total",
+                    f"正文说收到政府信息公开申请{st.value}件，但第三部分表格“本年新收政府信息公开申请数量”总计为{received}件。",
+                    expected=received,
+                    found=st.value,
+                )
+            )
         elif st.kind == "active_parts" and sum(st.parts) != st.value:
-            out.append(Finding("narrative.mismatch", "warning", "narrative.active",
-                               f"正文说主动公开政府信息{st.value}条，但其中所列各类合计为{sum(st.parts)}条"
-                               f"（{'+'.join(map(str, st.parts))}）。",
-                               expected=st.value, found=sum(st.parts)))
+            out.append(
+                Finding(
+                    "narrative.mismatch",
+                    "warning",
+                    "narrative.active",
+                    f"正文说主动公开政府信息{st.value}条，但其中所列各类合计为{sum(st.parts)}条"
+                    f"（{'+'.join(map(str, st.parts))}）。",
+                    expected=st.value,
+                    found=sum(st.parts),
+                )
+            )
     return out
 
 
@@ -124,7 +176,9 @@ def parse_path(path: str) -> Report:
     try:
         data = Path(path).read_bytes()
     except OSError as e:
-        return unreadable(path, UnreadableFile(f"无法读取文件 (cannot read the file): {e.strerror or e}", path=path), None)
+        return unreadable(
+            path, UnreadableFile(f"无法读取文件 (cannot read the file): {e.strerror or e}", path=path), None
+        )
     return parse_bytes(data, path)
 
 
@@ -132,6 +186,12 @@ def unreadable(path: str, error: NianbaoError, data: bytes | None) -> Report:
     import hashlib
 
     sha = hashlib.sha256(data).hexdigest() if data is not None else None
-    return Report(template=None, source=Source(path, sha, None), findings=(Finding(
-        error.rule, "error", "source", error.message, expected=error.expected or "a readable report", found=None),))
-
+    return Report(
+        template=None,
+        source=Source(path, sha, None),
+        findings=(
+            Finding(
+                error.rule, "error", "source", error.message, expected=error.expected or "a readable report", found=None
+            ),
+        ),
+    )

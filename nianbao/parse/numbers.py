@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
-from itertools import combinations
+from itertools import combinations, pairwise
 
 from ..formats import UNITS
 
@@ -70,7 +70,7 @@ def _splits(digits: str, k: int) -> Iterator[tuple[int, ...]]:
         return
     for cuts in combinations(range(1, n), k - 1):
         bounds = (0, *cuts, n)
-        pieces = [digits[a:b] for a, b in zip(bounds, bounds[1:])]
+        pieces = [digits[a:b] for a, b in pairwise(bounds)]
         if all(p == "0" or p[0] != "0" for p in pieces):
             yield tuple(int(p) for p in pieces)
 

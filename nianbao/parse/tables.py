@@ -83,8 +83,9 @@ def match_rows(tokens: Sequence[Token], table: str, rows: Sequence[Row]) -> dict
                 after_noise = False
                 prev = found.get(key)
                 if prev is None or not any(x.kind == NUMBER for x in prev.tokens):
-                    current = found[key] = RowCells(key, label_line=run[-1].line, label_col=run[-1].col,
-                                                    shift=_shift(run))
+                    current = found[key] = RowCells(
+                        key, label_line=run[-1].line, label_col=run[-1].col, shift=_shift(run)
+                    )
                 else:
                     current = None  # the same row again (a repeated header): its cells belong to no row
             else:
@@ -190,7 +191,9 @@ def _on_grid(on_line: Sequence[Token], n: int, start: int) -> list[Value | None]
     return out if len(covered) == n else None
 
 
-def consensus(items: Sequence[Value | None], n: int, holds: Callable[[tuple[Value, ...]], bool] | None) -> list[Value | None]:
+def consensus(
+    items: Sequence[Value | None], n: int, holds: Callable[[tuple[Value, ...]], bool] | None
+) -> list[Value | None]:
     """Place ``items`` in ``n`` cells when some cells are absent and nothing tells which.
 
     Every way of putting the absent cells (as blanks, i.e. 0) among the items is tried; a cell keeps a
@@ -205,10 +208,7 @@ def consensus(items: Sequence[Value | None], n: int, holds: Callable[[tuple[Valu
             vals.append(0 if i in gaps else next(it))
         if holds is not None and not holds(tuple(0 if v is None else v for v in vals)):
             continue
-        if agreed is None:
-            agreed = vals
-        else:
-            agreed = [a if a == v else None for a, v in zip(agreed, vals)]
+        agreed = vals if agreed is None else [a if a == v else None for a, v in zip(agreed, vals)]
     return agreed if agreed is not None else [None] * n
 
 
@@ -228,7 +228,9 @@ def data_column(found: dict[str, RowCells], n: int) -> int | None:
 # ------------------------------------------------------------------ the three tables
 
 
-def extract_requests(tokens: Sequence[Token], template: str) -> tuple[dict[str, dict[str, Value | None]], list[Finding], bool]:
+def extract_requests(
+    tokens: Sequence[Token], template: str
+) -> tuple[dict[str, dict[str, Value | None]], list[Finding], bool]:
     """Section 三.  Returns (rows, findings, any row found)."""
     cols = [c.key for c in formats.REQUEST_COLUMNS]
     n = len(cols)
@@ -254,9 +256,16 @@ def extract_requests(tokens: Sequence[Token], template: str) -> tuple[dict[str, 
     for key in found:
         if key not in out and any(t.kind == NUMBER for t in found[key].tokens):
             row = next(r for r in _ALL_REQUEST_ROWS if r.key == key)
-            findings.append(Finding("template.outdated", "warning", f"requests.{key}",
-                                    f"第三部分表格中出现了{template}版模板没有的行“{row.label}”，其数字未计入。",
-                                    expected=f"template {template}", found=row.label))
+            findings.append(
+                Finding(
+                    "template.outdated",
+                    "warning",
+                    f"requests.{key}",
+                    f"第三部分表格中出现了{template}版模板没有的行“{row.label}”，其数字未计入。",
+                    expected=f"template {template}",
+                    found=row.label,
+                )
+            )
     return out, findings, bool(found)
 
 
@@ -338,8 +347,16 @@ def extract_appeals(tokens: Sequence[Token]) -> tuple[dict[str, dict[str, Value 
     findings: list[Finding] = []
     if rule:
         nulls = [f"{g}.{f}" for g in groups for f in fields if out[g][f] is None]
-        findings.append(Finding(rule, "warning", "appeals", _PLACE_MESSAGES[rule].format(
-            row="行政复议、行政诉讼情况表", cells="、".join(nulls)), expected=n, found=len(nulls)))
+        findings.append(
+            Finding(
+                rule,
+                "warning",
+                "appeals",
+                _PLACE_MESSAGES[rule].format(row="行政复议、行政诉讼情况表", cells="、".join(nulls)),
+                expected=n,
+                found=len(nulls),
+            )
+        )
     return out, findings, True
 
 
@@ -371,12 +388,23 @@ def _count(v: Value | None) -> Value | None:
 
 
 def _missing(table: str, row: Row, _cols: object) -> Finding:
-    return Finding("structure.missing_cells", "warning", f"{table}.{row.key}",
-                   f"表格中找不到“{row.label}”一行，该行数据留空。", expected=row.label, found=None)
+    return Finding(
+        "structure.missing_cells",
+        "warning",
+        f"{table}.{row.key}",
+        f"表格中找不到“{row.label}”一行，该行数据留空。",
+        expected=row.label,
+        found=None,
+    )
 
 
 def _unplaced(table: str, row: Row, cols: list[str], values: list[Value | None], rule: str) -> Finding:
     nulls = [c for c, v in zip(cols, values) if v is None]
-    return Finding(rule, "warning", f"{table}.{row.key}",
-                   _PLACE_MESSAGES[rule].format(row=row.label, cells="、".join(nulls) or "无"),
-                   expected=len(cols), found=len(cols) - len(nulls))
+    return Finding(
+        rule,
+        "warning",
+        f"{table}.{row.key}",
+        _PLACE_MESSAGES[rule].format(row=row.label, cells="、".join(nulls) or "无"),
+        expected=len(cols),
+        found=len(cols) - len(nulls),
+    )

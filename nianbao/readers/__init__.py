@@ -70,8 +70,14 @@ def read_bytes(data: bytes, name: str = "<bytes>") -> Document:
         except NianbaoError as e:
             failures.append(e.message)
             continue
-        return Document(text=text, kind=reader.kinds[0] if suffix not in reader.kinds else suffix, path=name,
-                        sha256=sha, grid=grid, notes=notes)
+        return Document(
+            text=text,
+            kind=reader.kinds[0] if suffix not in reader.kinds else suffix,
+            path=name,
+            sha256=sha,
+            grid=grid,
+            notes=notes,
+        )
     if failures:
         raise UnreadableFile("; ".join(failures), path=name)
     raise UnsupportedFormat(f"不支持的文件类型 .{suffix or '?'} (unsupported file type)", path=name)

@@ -16,7 +16,40 @@ HTML_SUFFIXES = ("html", "htm", "shtml", "xhtml", "jsp", "asp", "aspx", "php")
 _SNIFF = re.compile(rb"<(!doctype\s+html|html|body|table|div|p)[\s>]", re.I)
 _WS = re.compile(r"\s+")
 _BLOCK = frozenset(
-    ["address", "article", "aside", "blockquote", "br", "dd", "div", "dl", "dt", "figcaption", "figure", "footer", "form", "h1", "h2", "h3", "h4", "h5", "h6", "header", "hr", "li", "main", "nav", "ol", "p", "pre", "section", "ul", "tr", "caption", "center"]
+    [
+        "address",
+        "article",
+        "aside",
+        "blockquote",
+        "br",
+        "dd",
+        "div",
+        "dl",
+        "dt",
+        "figcaption",
+        "figure",
+        "footer",
+        "form",
+        "h1",
+        "h2",
+        "h3",
+        "h4",
+        "h5",
+        "h6",
+        "header",
+        "hr",
+        "li",
+        "main",
+        "nav",
+        "ol",
+        "p",
+        "pre",
+        "section",
+        "ul",
+        "tr",
+        "caption",
+        "center",
+    ]
 )
 _SKIP = frozenset({"script", "style", "noscript", "template", "head", "select", "button", "iframe"})
 

@@ -15,8 +15,14 @@ from functools import lru_cache
 _MINUS = str.maketrans({"−": "-", "－": "-", "—": "-", "–": "-", "\u3000": " ", "\xa0": " "})
 # Words that Taiwan-style machine conversion (OpenCC s2twp) swaps and t2s does not swap back.
 TW_PHRASES: dict[str, str] = {
-    "资讯": "信息", "专案": "项目", "释出": "发布", "规范性档案": "规范性文件", "入口网站": "门户网站",
-    "软体": "软件", "网路": "网络", "讯息": "信息",
+    "资讯": "信息",
+    "专案": "项目",
+    "释出": "发布",
+    "规范性档案": "规范性文件",
+    "入口网站": "门户网站",
+    "软体": "软件",
+    "网路": "网络",
+    "讯息": "信息",
 }
 _TW = re.compile("|".join(TW_PHRASES))
 _CJK = re.compile(r"[\u4e00-\u9fff]")

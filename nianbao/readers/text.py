@@ -17,8 +17,13 @@ def decode(data: bytes, path: str | None = None) -> str:
 
     Raises :class:`UnreadableFile` for bytes that are no text in any of them (binary garbage).
     """
-    for bom, codec in ((codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf-32"),
-                       (codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16")):
+    for bom, codec in (
+        (codecs.BOM_UTF32_LE, "utf-32"),
+        (codecs.BOM_UTF32_BE, "utf-32"),
+        (codecs.BOM_UTF8, "utf-8-sig"),
+        (codecs.BOM_UTF16_LE, "utf-16"),
+        (codecs.BOM_UTF16_BE, "utf-16"),
+    ):
         if data.startswith(bom):
             try:
                 return _checked(data.decode(codec), path)
@@ -42,8 +47,11 @@ def decode(data: bytes, path: str | None = None) -> str:
     best = from_bytes(data).best()
     if best is not None:
         return _checked(str(best), path)
-    raise UnreadableFile("无法识别文件编码，可能不是文本文件 (not text in any known encoding)", path=path,
-                         expected="UTF-8, GB18030/GBK, UTF-16 or Big5 text")
+    raise UnreadableFile(
+        "无法识别文件编码，可能不是文本文件 (not text in any known encoding)",
+        path=path,
+        expected="UTF-8, GB18030/GBK, UTF-16 or Big5 text",
+    )
 
 
 def _checked(text: str, path: str | None) -> str:
@@ -51,8 +59,11 @@ def _checked(text: str, path: str | None) -> str:
     sample = text[:20000]
     bad = len(_BAD.findall(sample))
     if bad > max(4, len(sample) // 200):
-        raise UnreadableFile("文件内容是二进制数据，不是文本 (binary data, not text)", path=path,
-                             expected="a text, HTML, PDF or Word document")
+        raise UnreadableFile(
+            "文件内容是二进制数据，不是文本 (binary data, not text)",
+            path=path,
+            expected="a text, HTML, PDF or Word document",
+        )
     return text.replace("\r\n", "\n").replace("\r", "\n").lstrip("\ufeff")
 
 
