@@ -72,8 +72,11 @@ def main(argv: list[str]) -> None:
     with tempfile.TemporaryDirectory() as tmp:
         paths = [Path(a) for a in argv] or make_pdfs(Path(tmp))
         blobs = [p.read_bytes() for p in paths]
-    runs = [("pypdfium2 get_text_range (floor)", bare_pdfium, 5), ("nianbao PdfReader", nianbao_reader, 5),
-            ("pdfplumber extract_tables+text", plumber_tables, 1)]
+    runs = [
+        ("pypdfium2 get_text_range (floor)", bare_pdfium, 5),
+        ("nianbao PdfReader", nianbao_reader, 5),
+        ("pdfplumber extract_tables+text", plumber_tables, 1),
+    ]
     results = []
     for name, fn, repeat in runs:
         seconds, pages = measure(fn, blobs, repeat)

@@ -85,6 +85,8 @@ def parse(paths: tuple[str, ...], fmt: str, out: str | None, jobs: int) -> None:
     """
     files = _paths(paths)
     reports = _reports(files, jobs, "parsing")
+    if out:
+        Path(out).parent.mkdir(parents=True, exist_ok=True)
     sink = open(out, "w", encoding="utf-8", newline="") if out else sys.stdout  # noqa: SIM115
     try:
         if fmt == "csv":
@@ -205,5 +207,6 @@ def render(report: str, fmt: str, out: str) -> None:
             raise click.ClickException(f"{report}: 不是规范的报告 JSON (not a canonical report JSON): {e}") from None
     else:
         rep = parse_report(report)
+    Path(out).parent.mkdir(parents=True, exist_ok=True)
     render_report(rep, fmt, Path(out))
     click.echo(out)

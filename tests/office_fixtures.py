@@ -68,8 +68,10 @@ class ExpectedRow:
 def expected_rows(report: Report) -> list[ExpectedRow]:
     """Every data row of the three tables, with values as the DOCX shows them."""
     t = report.tables
-    out = [ExpectedRow(r.label, tuple(_num(t["active"][r.key][f]) for f in r.fields))
-           for r in F.active_rows(report.template or "2019")]
+    out = [
+        ExpectedRow(r.label, tuple(_num(t["active"][r.key][f]) for f in r.fields))
+        for r in F.active_rows(report.template or "2019")
+    ]
     for r in F.request_rows(report.template or "2019"):
         out.append(ExpectedRow(fw(r.label), tuple(_num(t["requests"][r.key][c.key]) for c in F.REQUEST_COLUMNS)))
     nums = tuple(_num(t["appeals"][g.key][f.key]) for g in F.APPEAL_GROUPS for f in F.APPEAL_FIELDS)
@@ -185,8 +187,9 @@ def build_docx(report: Report, path: Path, *, landscape_appeals: bool = False) -
     style.font.name = "Noto Serif CJK SC"
     style.font.size = Pt(10.5)
     rpr = style.element.get_or_add_rPr()
-    rpr.get_or_add_rFonts().set("{http://schemas.openxmlformats.org/wordprocessingml/2006/main}eastAsia",
-                                "Noto Serif CJK SC")
+    rpr.get_or_add_rFonts().set(
+        "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}eastAsia", "Noto Serif CJK SC"
+    )
     doc.add_paragraph(report.meta.title or "")
     y = report.meta.year
     doc.add_paragraph(
@@ -228,9 +231,21 @@ def convert_many(paths: Iterable[Path], fmt: str, outdir: Path, timeout: float =
     outdir.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix="nianbao-lo-") as profile:
         subprocess.run(
-            [exe, f"-env:UserInstallation=file://{profile}", "--headless", "--norestore",
-             "--convert-to", fmt, "--outdir", str(outdir), *map(str, paths)],
-            check=True, capture_output=True, timeout=timeout, env={**os.environ, "HOME": profile},
+            [
+                exe,
+                f"-env:UserInstallation=file://{profile}",
+                "--headless",
+                "--norestore",
+                "--convert-to",
+                fmt,
+                "--outdir",
+                str(outdir),
+                *map(str, paths),
+            ],
+            check=True,
+            capture_output=True,
+            timeout=timeout,
+            env={**os.environ, "HOME": profile},
         )
     ext = fmt.split(":")[0]
     out = [outdir / (p.stem + "." + ext) for p in paths]
@@ -277,7 +292,9 @@ def _ofd_rows(report: Report) -> list[tuple[str, list[tuple[str, int]]]]:
             rows.append(("active", [(row.label, 4), *vals] + ([("", 10 - 4 - 2 * len(vals))] if len(vals) < 3 else [])))
     rows.append(("requests", [("", 3), *((c.label, 1) for c in F.REQUEST_COLUMNS)]))
     for r in F.request_rows(report.template or "2019"):
-        rows.append(("requests", [(fw(r.label), 3), *((_num(t["requests"][r.key][c.key]), 1) for c in F.REQUEST_COLUMNS)]))
+        rows.append(
+            ("requests", [(fw(r.label), 3), *((_num(t["requests"][r.key][c.key]), 1) for c in F.REQUEST_COLUMNS)])
+        )
     return rows
 
 
@@ -293,18 +310,22 @@ def build_ofd(report: Report, path: Path) -> Path:
 
     def text(x: float, y: float, s: str) -> str:
         deltas = " ".join(f"{size if ord(ch) > 127 else size / 2:.2f}" for ch in s[1:])
-        return (f'<ofd:TextObject ID="{next(ids)}" Boundary="{x:.2f} {y - size:.2f} {len(s) * size:.2f} {size * 1.4:.2f}" '
-                f'Font="1" Size="{size}"><ofd:TextCode X="0" Y="{size:.2f}" DeltaX="{deltas}">{s}</ofd:TextCode>'
-                "</ofd:TextObject>")
+        return (
+            f'<ofd:TextObject ID="{next(ids)}" Boundary="{x:.2f} {y - size:.2f} {len(s) * size:.2f} {size * 1.4:.2f}" '
+            f'Font="1" Size="{size}"><ofd:TextCode X="0" Y="{size:.2f}" DeltaX="{deltas}">{s}</ofd:TextCode>'
+            "</ofd:TextObject>"
+        )
 
     def line(x0: float, y0: float, x1: float, y1: float) -> str:
-        return (f'<ofd:PathObject ID="{next(ids)}" Boundary="{x0:.2f} {y0:.2f} {max(x1 - x0, 0.2):.2f} '
-                f'{max(y1 - y0, 0.2):.2f}" LineWidth="0.25"><ofd:AbbreviatedData>M 0 0 L {x1 - x0:.2f} {y1 - y0:.2f}'
-                "</ofd:AbbreviatedData></ofd:PathObject>")
+        return (
+            f'<ofd:PathObject ID="{next(ids)}" Boundary="{x0:.2f} {y0:.2f} {max(x1 - x0, 0.2):.2f} '
+            f'{max(y1 - y0, 0.2):.2f}" LineWidth="0.25"><ofd:AbbreviatedData>M 0 0 L {x1 - x0:.2f} {y1 - y0:.2f}'
+            "</ofd:AbbreviatedData></ofd:PathObject>"
+        )
 
     def wrap(s: str, cells: int) -> list[str]:
         per = max(1, int((cells * col - 2) // size))
-        return [s[i:i + per] for i in range(0, len(s), per)] or [""]
+        return [s[i : i + per] for i in range(0, len(s), per)] or [""]
 
     pages[-1].append(text(left, y, report.meta.title or ""))
     y += 12
@@ -317,8 +338,13 @@ def build_ofd(report: Report, path: Path) -> Path:
             y = top
             pages[-1].append(line(left, y, left + width, y))
         if name != table:
-            pages[-1].append(text(left, y + size, {"active": "二、主动公开政府信息情况",
-                                                     "requests": "三、收到和处理政府信息公开申请情况"}[name]))
+            pages[-1].append(
+                text(
+                    left,
+                    y + size,
+                    {"active": "二、主动公开政府信息情况", "requests": "三、收到和处理政府信息公开申请情况"}[name],
+                )
+            )
             y += 10
             table = name
             pages[-1].append(line(left, y, left + width, y))
@@ -335,19 +361,20 @@ def build_ofd(report: Report, path: Path) -> Path:
         page.append(text(100, 285, f"- {n} -"))
     files = {
         "OFD.xml": f'<ofd:OFD xmlns:ofd="{_OFD_NS}" Version="1.0" DocType="OFD"><ofd:DocBody>'
-                   "<ofd:DocInfo><ofd:DocID>x</ofd:DocID></ofd:DocInfo><ofd:DocRoot>Doc_0/Document.xml</ofd:DocRoot>"
-                   "</ofd:DocBody></ofd:OFD>",
+        "<ofd:DocInfo><ofd:DocID>x</ofd:DocID></ofd:DocInfo><ofd:DocRoot>Doc_0/Document.xml</ofd:DocRoot>"
+        "</ofd:DocBody></ofd:OFD>",
         "Doc_0/Document.xml": f'<ofd:Document xmlns:ofd="{_OFD_NS}"><ofd:CommonData><ofd:MaxUnitID>1</ofd:MaxUnitID>'
-                              "<ofd:PageArea><ofd:PhysicalBox>0 0 210 297</ofd:PhysicalBox></ofd:PageArea>"
-                              "</ofd:CommonData><ofd:Pages>"
-                              + "".join(f'<ofd:Page ID="{i + 1}" BaseLoc="Pages/Page_{i}/Content.xml"/>'
-                                        for i in range(len(pages)))
-                              + "</ofd:Pages></ofd:Document>",
+        "<ofd:PageArea><ofd:PhysicalBox>0 0 210 297</ofd:PhysicalBox></ofd:PageArea>"
+        "</ofd:CommonData><ofd:Pages>"
+        + "".join(f'<ofd:Page ID="{i + 1}" BaseLoc="Pages/Page_{i}/Content.xml"/>' for i in range(len(pages)))
+        + "</ofd:Pages></ofd:Document>",
     }
     for i, page in enumerate(pages):
         files[f"Doc_0/Pages/Page_{i}/Content.xml"] = (
             f'<ofd:Page xmlns:ofd="{_OFD_NS}"><ofd:Content><ofd:Layer ID="{next(ids)}">'
-            + "".join(page) + "</ofd:Layer></ofd:Content></ofd:Page>")
+            + "".join(page)
+            + "</ofd:Layer></ofd:Content></ofd:Page>"
+        )
     path.parent.mkdir(parents=True, exist_ok=True)
     with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as zf:
         for name, body in files.items():

@@ -33,8 +33,9 @@ from tests.office_fixtures import (
 pdfium = pytest.importorskip("pypdfium2", reason="pypdfium2 is needed for the PDF reader (pip install 'nianbao[pdf]')")
 pytest.importorskip("docx", reason="python-docx is needed for the DOCX reader (pip install 'nianbao[docx]')")
 
-needs_soffice = pytest.mark.skipif(soffice() is None, reason="LibreOffice (soffice) is not installed: "
-                                   "apt-get install libreoffice-writer-nogui")
+needs_soffice = pytest.mark.skipif(
+    soffice() is None, reason="LibreOffice (soffice) is not installed: apt-get install libreoffice-writer-nogui"
+)
 HEADER = "某某县人民政府办公室文件"
 
 CASES = {  # name -> (seed, template, extra)
@@ -141,12 +142,17 @@ def test_docx_text_box_and_nested_table(tmp_path: Path) -> None:
         inner.cell(0, i).text = v
     d.add_paragraph("二、主动公开政府信息情况")
     p = d.add_paragraph("正文")
-    ns = ('xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main" '
-          'xmlns:v="urn:schemas-microsoft-com:vml"')
+    ns = (
+        'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main" xmlns:v="urn:schemas-microsoft-com:vml"'
+    )
     from docx.oxml import parse_xml
 
-    p._p.append(parse_xml(f'<w:r {ns}><w:pict><v:shape><v:textbox><w:txbxContent><w:p><w:r><w:t>文本框里的字</w:t>'
-                          "</w:r></w:p></w:txbxContent></v:textbox></v:shape></w:pict></w:r>"))
+    p._p.append(
+        parse_xml(
+            f"<w:r {ns}><w:pict><v:shape><v:textbox><w:txbxContent><w:p><w:r><w:t>文本框里的字</w:t>"
+            "</w:r></w:p></w:txbxContent></v:textbox></v:shape></w:pict></w:r>"
+        )
+    )
     path = tmp_path / "n.docx"
     d.save(str(path))
     text = read_bytes(path.read_bytes(), "n.docx").text
@@ -180,7 +186,9 @@ def test_pdf_rows(name: str, pdf_files: dict[str, Path], reports: dict[str, Repo
     assert doc.kind == "pdf" and doc.grid and doc.notes == ()
     assert_rows(doc.text, expected_rows(reports[name]))
     # a label wrapped inside its cell comes out whole, as one cell
-    assert any("（二）部分公开（区分处理的,只计这一情形,不计其他情形）" in ln.split("\t") for ln in doc.text.splitlines())
+    assert any(
+        "（二）部分公开（区分处理的,只计这一情形,不计其他情形）" in ln.split("\t") for ln in doc.text.splitlines()
+    )
 
 
 @needs_soffice
@@ -311,16 +319,31 @@ def _word(x: float, top: float, s: str, size: float = 10) -> list[Glyph]:
 
 def test_layout_wrapped_label_in_ruled_cell_is_one_cell() -> None:
     glyphs = _word(102, 102, "1.信访举") + _word(102, 114, "报投诉类") + _word(202, 102, "7")
-    rules = [(100, 100, 300, 100.5), (100, 130, 300, 130.5), (100, 100, 100.5, 130), (200, 100, 200.5, 130),
-             (300, 100, 300.5, 130)]
+    rules = [
+        (100, 100, 300, 100.5),
+        (100, 130, 300, 130.5),
+        (100, 100, 100.5, 130),
+        (200, 100, 200.5, 130),
+        (300, 100, 300.5, 130),
+    ]
     text, grid = pages_to_text([PageLayout(400, 600, glyphs, rules)])
     assert (text, grid) == ("1.信访举报投诉类\t7", True)
 
 
 def test_layout_page_numbers_and_headers_dropped() -> None:
     long = "这一行正文写满了整个版心的宽度"
-    pages = [PageLayout(400, 600, _word(100, 20, "某县政府") + _word(70, 100, f"第{n}段正文")
-                        + _word(50, 115, long) + _word(180, 570, f"-{n}-"), []) for n in range(1, 4)]
+    pages = [
+        PageLayout(
+            400,
+            600,
+            _word(100, 20, "某县政府")
+            + _word(70, 100, f"第{n}段正文")
+            + _word(50, 115, long)
+            + _word(180, 570, f"-{n}-"),
+            [],
+        )
+        for n in range(1, 4)
+    ]
     text, grid = pages_to_text(pages)
     assert text.splitlines() == [f"第{n // 2 + 1}段正文" if n % 2 == 0 else long for n in range(6)] and not grid
 
@@ -337,8 +360,9 @@ def _parser():  # type: ignore[no-untyped-def]
 
 
 @pytest.mark.parametrize("kind", ["docx", "pdf"])
-def test_end_to_end(kind: str, docx_files: dict[str, Path], reports: dict[str, Report],
-                    request: pytest.FixtureRequest) -> None:
+def test_end_to_end(
+    kind: str, docx_files: dict[str, Path], reports: dict[str, Report], request: pytest.FixtureRequest
+) -> None:
     parse_bytes = _parser()
     if parse_bytes is None:
         pytest.skip("the parser (nianbao.parse.parse_bytes) is not available yet")

@@ -46,8 +46,11 @@ class ConvertReader:
                 "Word 文档已加密，需要密码才能打开 (the document is password-protected)",
                 expected="a document without a password",
             )
-        return docx_text(to_docx(data, "rtf" if kind == sniff.RTF else (suffix if suffix in SUFFIXES else "doc"))), \
-            True, ("converted by LibreOffice",)
+        return (
+            docx_text(to_docx(data, "rtf" if kind == sniff.RTF else (suffix if suffix in SUFFIXES else "doc"))),
+            True,
+            ("converted by LibreOffice",),
+        )
 
 
 def to_docx(data: bytes, suffix: str, timeout: float = TIMEOUT) -> bytes:
@@ -65,11 +68,22 @@ def to_docx(data: bytes, suffix: str, timeout: float = TIMEOUT) -> bytes:
         src.write_bytes(data)
         profile = Path(tmp) / "profile"
         out = Path(tmp) / "out"
-        cmd = [exe, f"-env:UserInstallation={profile.as_uri()}", "--headless", "--norestore", "--nolockcheck",
-               "--convert-to", "docx:MS Word 2007 XML", "--outdir", str(out), str(src)]
+        cmd = [
+            exe,
+            f"-env:UserInstallation={profile.as_uri()}",
+            "--headless",
+            "--norestore",
+            "--nolockcheck",
+            "--convert-to",
+            "docx:MS Word 2007 XML",
+            "--outdir",
+            str(out),
+            str(src),
+        ]
         try:
-            proc = subprocess.run(cmd, capture_output=True, timeout=timeout, env={**os.environ, "HOME": tmp},
-                                  check=False)
+            proc = subprocess.run(
+                cmd, capture_output=True, timeout=timeout, env={**os.environ, "HOME": tmp}, check=False
+            )
         except subprocess.TimeoutExpired:
             raise UnreadableFile(
                 f"LibreOffice 转换超时（{timeout:.0f} 秒），文件可能已损坏或加密 "
@@ -81,7 +95,8 @@ def to_docx(data: bytes, suffix: str, timeout: float = TIMEOUT) -> bytes:
             detail = (proc.stderr or proc.stdout).decode("utf-8", "replace").strip().splitlines()
             raise UnreadableFile(
                 "LibreOffice 无法转换此文件，文件可能已损坏或加密 (LibreOffice could not convert the file"
-                + (f": {detail[-1]}" if detail else "") + ")",
+                + (f": {detail[-1]}" if detail else "")
+                + ")",
                 expected="a .doc/.wps document LibreOffice can open",
             )
         return result.read_bytes()

@@ -134,7 +134,8 @@ def _table(tbl: Any) -> Iterator[str]:
             vmerge = tcpr.find(W + "vMerge") if tcpr is not None else None
             hmerge = tcpr.find(W + "hMerge") if tcpr is not None else None
             continuation = (vmerge is not None and vmerge.get(W + "val") in (None, "continue")) or (
-                hmerge is not None and hmerge.get(W + "val") in (None, "continue"))
+                hmerge is not None and hmerge.get(W + "val") in (None, "continue")
+            )
             if tc.find(".//" + W + "tbl") is not None:
                 nested.append(tc)
                 text = ""

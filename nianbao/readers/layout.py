@@ -92,7 +92,9 @@ def glyphs_to_lines(glyphs: list[Glyph], *, split_cells: bool = True) -> list[Li
         if rows:
             top, bottom = spans[-1]
             overlap = min(bottom, g.bottom) - max(top, g.top)
-            if overlap >= 0.5 * min(bottom - top, g.size) and abs(g.cy - (top + bottom) / 2) < 0.6 * max(g.size, bottom - top):
+            if overlap >= 0.5 * min(bottom - top, g.size) and abs(g.cy - (top + bottom) / 2) < 0.6 * max(
+                g.size, bottom - top
+            ):
                 rows[-1].append(g)
                 spans[-1] = (min(top, g.top), max(bottom, g.bottom))
                 continue
@@ -241,7 +243,8 @@ def _grid(hs: list[_Seg], vs: list[_Seg]) -> _Grid | None:
             # an elementary box belongs to the table when some border encloses it on the left and above
             ym, xm = (ys[r] + ys[r + 1]) / 2, (xs[c] + xs[c + 1]) / 2
             inside[r][c] = any(v.a - SNAP <= ym <= v.b + SNAP and v.pos <= xs[c] + SNAP for v in vs) and any(
-                h.a - SNAP <= xm <= h.b + SNAP and h.pos <= ys[r] + SNAP for h in hs)
+                h.a - SNAP <= xm <= h.b + SNAP and h.pos <= ys[r] + SNAP for h in hs
+            )
             if c + 1 < nc and not _covers(vs, xs[c + 1], ys[r], ys[r + 1]):
                 uf.union(r * nc + c, r * nc + c + 1)
             if r + 1 < nr and not _covers(hs, ys[r + 1], xs[c], xs[c + 1]):

@@ -69,8 +69,11 @@ def _open(pdfium: Any, raw: Any, data: bytes) -> Any:
                 "PDF 使用了不支持的加密方式 (the PDF uses an unsupported encryption scheme)",
                 expected="an unencrypted PDF",
             ) from None
-        what = "PDF 文件不完整，可能下载中断 (the PDF is truncated)" if truncated else \
-            "PDF 文件已损坏，无法打开 (the PDF is damaged and cannot be opened)"
+        what = (
+            "PDF 文件不完整，可能下载中断 (the PDF is truncated)"
+            if truncated
+            else "PDF 文件已损坏，无法打开 (the PDF is damaged and cannot be opened)"
+        )
         raise UnreadableFile(what, expected="a complete PDF file") from None
     if len(doc) == 0:
         raise UnreadableFile("PDF 没有任何页面 (the PDF has no pages)", expected="a PDF with at least one page")
@@ -229,8 +232,9 @@ def _segments(page: Any, raw: Any, box: Any) -> list[tuple[float, float, float, 
     return out
 
 
-def _add_line(out: list[tuple[float, float, float, float]], a: tuple[float, float], b: tuple[float, float],
-              box: Any) -> None:
+def _add_line(
+    out: list[tuple[float, float, float, float]], a: tuple[float, float], b: tuple[float, float], box: Any
+) -> None:
     (ax, ay), (bx, by) = a, b
     if abs(ay - by) < 0.5 and abs(ax - bx) > 3:
         out.append(box(min(ax, bx), ay - 0.5, max(ax, bx), ay + 0.5))

@@ -12,8 +12,14 @@ RTF = "rtf"
 HTML = "html"
 
 _NAMES = {
-    PDF: "PDF", DOCX: "Word (DOCX)", OFD: "OFD", XLSX: "Excel (XLSX)", ZIP: "ZIP 压缩包 (a ZIP archive)",
-    OLE: "Word 97-2003 / WPS (OLE2)", RTF: "RTF", HTML: "HTML",
+    PDF: "PDF",
+    DOCX: "Word (DOCX)",
+    OFD: "OFD",
+    XLSX: "Excel (XLSX)",
+    ZIP: "ZIP 压缩包 (a ZIP archive)",
+    OLE: "Word 97-2003 / WPS (OLE2)",
+    RTF: "RTF",
+    HTML: "HTML",
 }
 
 
@@ -47,4 +53,4 @@ def describe(kind: str | None) -> str:
 
 def is_encrypted_ooxml(data: bytes) -> bool:
     """Password-protected DOCX/XLSX are OLE2 files holding an EncryptionInfo stream."""
-    return data.startswith(b"\xd0\xcf\x11\xe0") and "EncryptionInfo".encode("utf-16-le") in data[:65536 * 4]
+    return data.startswith(b"\xd0\xcf\x11\xe0") and "EncryptionInfo".encode("utf-16-le") in data[: 65536 * 4]
