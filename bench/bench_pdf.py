@@ -91,8 +91,8 @@ def main(argv: list[str]) -> None:
 
 
 def nianbao_reader(data: bytes) -> int:
-    from nianbao.readers.pdf import read_pdf_pages
     from nianbao.readers.layout import pages_to_text
+    from nianbao.readers.pdf import read_pdf_pages
 
     pages, _ = read_pdf_pages(data)
     pages_to_text(pages)

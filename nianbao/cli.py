@@ -202,8 +202,10 @@ def render(report: str, fmt: str, out: str) -> None:
     if report.endswith(".json"):
         try:
             data = json.loads(Path(report).read_text(encoding="utf-8"))
+            if not isinstance(data, dict) or "tables" not in data:
+                raise ValueError("no 'tables' object")
             rep = Report.from_dict(data)
-        except (ValueError, KeyError, TypeError) as e:
+        except (ValueError, KeyError, TypeError, AttributeError) as e:
             raise click.ClickException(f"{report}: 不是规范的报告 JSON (not a canonical report JSON): {e}") from None
     else:
         rep = parse_report(report)
