@@ -176,7 +176,7 @@ def _appeals_table(doc, report: Report) -> None:  # type: ignore[no-untyped-def]
         tbl.cell(3, c).text = v
 
 
-def build_docx(report: Report, path: Path, *, landscape_appeals: bool = False) -> Path:
+def build_docx(report: Report, path: Path, *, landscape_appeals: bool = False, borders: bool = True) -> Path:
     """Write the report as offices do: title, six sections, the three official tables with merged cells."""
     import docx
     from docx.enum.section import WD_ORIENT
@@ -211,6 +211,9 @@ def build_docx(report: Report, path: Path, *, landscape_appeals: bool = False) -
         else:
             doc.add_paragraph("本年度各项工作有序推进，政府信息公开工作水平进一步提升。" * 3)
     path.parent.mkdir(parents=True, exist_ok=True)
+    if not borders:  # tables typed without ruling lines: PDF cells can only be told apart by the gaps
+        for table in doc.tables:
+            table.style = doc.styles["Normal Table"]
     doc.save(str(path))
     return path
 

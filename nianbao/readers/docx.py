@@ -16,7 +16,7 @@ from . import sniff
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 MC = "{http://schemas.openxmlformats.org/markup-compatibility/2006}"
-INSTALL = "pip install 'nianbao[docx]'"
+INSTALL = "pip install 'nianbao[office]'"
 WORD_SUFFIXES = ("docx", "docm", "dotx", "dotm")
 
 

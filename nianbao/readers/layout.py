@@ -76,6 +76,7 @@ Item = Line | Table
 SNAP = 2.5  # points: ruling lines this close are the same line
 THIN = 3.0  # points: a box thinner than this is a line, not an area
 CELL_GAP = 1.5  # em: a horizontal gap this wide between characters separates two cells
+NUMBER_GAP = 0.6  # em: ... or this wide next to a number (prose puts about 0.25 em around numbers)
 SPACE_GAP = 0.25  # em: a gap this wide is a space
 
 _CJK = re.compile(r"[\u2e80-\u9fff\uf900-\ufaff\u3000-\u303f\uff00-\uffef]")
@@ -110,7 +111,8 @@ def glyphs_to_lines(glyphs: list[Glyph], *, split_cells: bool = True) -> list[Li
         for g in row:
             if prev is not None:
                 gap = g.x0 - prev.x1
-                if split_cells and gap > CELL_GAP * size:
+                numeric = prev.text.isdigit() or g.text.isdigit() or g.text in "-+"
+                if split_cells and (gap > CELL_GAP * size or (numeric and gap > NUMBER_GAP * size)):
                     cells.append("".join(cur).strip())
                     cur = []
                 elif gap > SPACE_GAP * size and cur and not cur[-1].isspace():

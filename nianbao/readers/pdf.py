@@ -15,7 +15,7 @@ from ..errors import MissingDependency, UnreadableFile, UnsupportedFormat
 from . import sniff
 from .layout import Glyph, PageLayout, pages_to_text
 
-INSTALL = "pip install 'nianbao[pdf]'"
+INSTALL = "pip install 'nianbao[office]'"
 MAX_PATH_SEGMENTS = 4000  # a path with more segments is a drawing, not a table's borders
 
 
