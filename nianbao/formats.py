@@ -174,6 +174,22 @@ REQUEST_GROUP_LABELS: dict[str, str] = {
     "other": "(六)其他处理",
 }
 
+# The note the official requests table carries in its top-left cell.
+BALANCE_NOTE = "(本列数据的勾稽关系为:第一项加第二项之和,等于第三项加第四项之和)"
+
+
+def request_group(key: str) -> str | None:
+    """The merged group cell (a REQUEST_GROUP_LABELS key) a requests row sits under, if any."""
+    for prefix, group in (
+        ("withheld_", "withheld"),
+        ("unavailable_", "unavailable"),
+        ("not_processed_", "not_processed"),
+    ):
+        if key.startswith(prefix):
+            return group
+    return "other" if key.startswith("other_") and key != "other_handling" else None
+
+
 # Outcome rows summed into processed_total, per template.
 OUTCOME_ROWS: dict[str, tuple[str, ...]] = {
     t: tuple(

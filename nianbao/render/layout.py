@@ -129,18 +129,6 @@ def _value(table: str, row: str, col: str, **span: int) -> Cell:
 
 
 # ---------------------------------------------------------------- section 三
-# Which rows sit under which group cell (REQUEST_GROUP_LABELS keys) in the official table.
-def _request_group(key: str) -> str | None:
-    for prefix, group in (
-        ("withheld_", "withheld"),
-        ("unavailable_", "unavailable"),
-        ("not_processed_", "not_processed"),
-    ):
-        if key.startswith(prefix):
-            return group
-    if key.startswith("other_") and key != "other_handling":
-        return "other"
-    return None
 
 
 def _requests_grid(template: str) -> Grid:
@@ -164,7 +152,7 @@ def _requests_grid(template: str) -> Grid:
     outcomes = [r for r in rows if r.key in formats.OUTCOME_ROWS[template] or r.key == "processed_total"]
     group_sizes: dict[str, int] = {}
     for r in rows:
-        g = _request_group(r.key)
+        g = formats.request_group(r.key)
         if g:
             group_sizes[g] = group_sizes.get(g, 0) + 1
     body: list[tuple[Cell, ...]] = []
@@ -176,7 +164,7 @@ def _requests_grid(template: str) -> Grid:
             lead.append(Cell(display(labels["outcomes"]), "group", rowspan=len(outcomes)))
         if r not in outcomes:
             lead.append(Cell(display(r.label), "label", colspan=3))
-        elif (g := _request_group(r.key)) is None:
+        elif (g := formats.request_group(r.key)) is None:
             lead.append(Cell(display(r.label), "label", colspan=2))
         else:
             if g not in seen_groups:

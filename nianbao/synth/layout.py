@@ -10,6 +10,7 @@ from __future__ import annotations
 import random
 from dataclasses import dataclass, field
 
+from .. import formats
 from ..formats import (
     ACTIVE_GROUPS,
     APPEAL_FIELDS,
@@ -23,7 +24,7 @@ from ..formats import (
 )
 from ..model import Report
 
-NOTE = "(本列数据的勾稽关系为:第一项加第二项之和,等于第三项加第四项之和)"
+NOTE = formats.BALANCE_NOTE
 # Header labels the official 2021 table prints differently from formats.FIELD_LABELS.
 _FIELD_HEADER_2021 = {"decisions": "本年处理决定数量"}
 SECTION_VARIANTS = {
@@ -146,18 +147,6 @@ def _fill(cells: list[Cell], width: int, style: Style, kind: str) -> list[Cell]:
     return cells
 
 
-def _request_group(key: str, template: str) -> str | None:
-    """Which merged group label (不予公开, 无法提供 …) a requests row sits under, if any."""
-    for prefix, group in (
-        ("withheld_", "withheld"),
-        ("unavailable_", "unavailable"),
-        ("not_processed_", "not_processed"),
-    ):
-        if key.startswith(prefix):
-            return group
-    if template == "2021" and key.startswith("other_"):
-        return "other"
-    return None
 
 
 def requests_grid(report: Report, style: Style) -> Grid:
@@ -178,7 +167,7 @@ def requests_grid(report: Report, style: Style) -> Grid:
     outcome_keys = keys[2:-1]
     groups: dict[str, list[str]] = {}
     for k in outcome_keys:
-        g = _request_group(k, t)
+        g = formats.request_group(k)
         if g:
             groups.setdefault(g, []).append(k)
     data: list[int] = []
@@ -191,7 +180,7 @@ def requests_grid(report: Report, style: Style) -> Grid:
         else:
             if k == outcome_keys[0]:
                 lead.append(Cell(punct(REQUEST_GROUP_LABELS["outcomes"], style), "group", rowspan=len(outcome_keys)))
-            g = _request_group(k, t)
+            g = formats.request_group(k)
             if g is None:
                 label.colspan = 2
             elif groups[g][0] == k:
