@@ -10,7 +10,7 @@ Traditional-script round trip (档案 for 文件) and the variants seen in the w
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 TEMPLATES = ("2019", "2021")
 
@@ -246,15 +246,6 @@ UNITS: dict[str, float] = {
     "万": 10_000,
     "亿元": 100_000_000,
 }
-
-
-@dataclass(frozen=True)
-class TableSpec:
-    """The rows and columns one template gives one table."""
-
-    name: str
-    rows: tuple[Row, ...]
-    columns: tuple[str, ...] = field(default=())
 
 
 def active_rows(template: str) -> tuple[Row, ...]:

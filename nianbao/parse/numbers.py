@@ -42,10 +42,6 @@ class Part:
         v = -v if self.sign == "-" else v
         return v
 
-    @property
-    def splittable(self) -> bool:
-        return not self.sign and not self.decimals and not self.unit and "," not in self.digits and len(self.digits) > 1
-
 
 def parts(cell: str) -> list[Part]:
     return [Part(m.group(1), m.group(2), m.group(3) or "", m.group(4) or "") for m in NUMBER.finditer(cell)]
