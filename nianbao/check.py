@@ -158,7 +158,7 @@ def values_negative(report: Report) -> Iterator[Finding]:
                         "values.negative",
                         "error",
                         f"{table}.{row}.{col}",
-                        f"{_where(table, row, col)}填报为负数{v}，数量不能为负。",
+                        f"{_where(report.template, table, row, col)}填报为负数{v}，数量不能为负。",
                         expected=">= 0",
                         found=v,
                     )
@@ -186,13 +186,13 @@ def template_outdated(report: Report) -> Iterator[Finding]:
 _DOC_NO = {"2019": "60", "2021": "30"}  # the circulars that issued the templates
 
 
-def _where(table: str, row: str, col: str) -> str:
+def _where(template: str | None, table: str, row: str, col: str) -> str:
     if table == "requests":
         return f"第三部分表格“{_ROW.get(row, row)}”一行“{_COL.get(col, col)}”列"
     if table == "appeals":
         return f"第四部分表格“{_GROUP.get(row, row)}·{_FIELD.get(col, col)}”"
-    label = next((r.label for r in (*formats.ACTIVE_2019, *formats.ACTIVE_2021) if r.key == row), row)
-    return f"第二部分表格“{label}·{formats.FIELD_LABELS.get(col, col)}”"
+    label = next((r.label for r in formats.active_rows(template or "2019") if r.key == row), row)
+    return f"第二部分表格“{label}·{formats.field_label(template, col)}”"
 
 
 # Rules found while reading the document rather than by arithmetic (reported by the parser).

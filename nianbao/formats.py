@@ -65,6 +65,17 @@ FIELD_LABELS: dict[str, str] = {
     "amount_wan_yuan": "本年收费金额(单位:万元)",
 }
 
+# Column headings the 2021 table words differently from the 2019 one.
+FIELD_LABELS_2021: dict[str, str] = {"decisions": "本年处理决定数量"}
+
+
+def field_label(template: str | None, field: str) -> str:
+    """A section 二 column heading as the template prints it."""
+    if template == "2021" and field in FIELD_LABELS_2021:
+        return FIELD_LABELS_2021[field]
+    return FIELD_LABELS[field]
+
+
 ACTIVE_2019: tuple[Row, ...] = (
     Row("regulations", "规章", ("规章",), ("made", "published", "total_public")),
     Row("normative_documents", "规范性文件", ("规范性(文件|档案)",), ("made", "published", "total_public")),

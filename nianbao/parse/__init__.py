@@ -20,6 +20,8 @@ from .narrative import statements
 from .sections import find_sections, span
 from .tables import extract_active, extract_appeals, extract_requests
 
+_TITLES = {s.number: s.title for s in formats.SECTIONS}
+
 __all__ = ["detect_template", "parse_bytes", "parse_document", "parse_path"]
 
 
@@ -47,7 +49,7 @@ def parse_document(doc: Document) -> Report:
     meta = extract_meta(lines, script)
     found = find_sections(lines)
     regions = {n: span(found, n, len(lines)) for n in ("二", "三", "四")}
-    tokens = {n: tokenize(lines, *r) for n, r in regions.items() if r}
+    tokens = {n: tokenize(lines, *r) for n, r in regions.items()}
     template = detect_template(tokens, meta)
     findings: list[Finding] = []
 
@@ -92,7 +94,7 @@ def parse_document(doc: Document) -> Report:
                     "structure.missing_table",
                     "error",
                     name,
-                    f"找不到第{section}部分的统计表（{formats.SECTIONS['一二三四五六'.index(section)].title}）。",
+                    f"找不到第{section}部分的统计表（{_TITLES[section]}）。",
                     expected=f"the table of section {section}",
                     found=None,
                 )
@@ -110,7 +112,7 @@ def parse_document(doc: Document) -> Report:
                 )
             )
     report = Report(template=template, meta=meta, tables=tables, source=source, findings=tuple(findings))
-    prose_end = found.get("二", regions["二"][0] if regions["二"] else len(lines))
+    prose_end = found.get("二", len(lines))  # the prose before the tables; all of it when 二 is not found
     return report.with_findings([*report.findings, *narrative_findings(report, "\n".join(lines[:prose_end]))])
 
 

@@ -32,11 +32,11 @@ def find_sections(lines: list[str]) -> dict[str, int]:
     return found
 
 
-def span(found: dict[str, int], number: str, total: int) -> tuple[int, int] | None:
+def span(found: dict[str, int], number: str, total: int) -> tuple[int, int]:
     """The line range of section ``number``: from its heading to the next heading found.
 
     A section whose heading is missing spans from the previous heading found, so that a table with
-    a broken heading is still read; None when no heading at all was found before the end.
+    a broken heading is still read.
     """
     k = _NUMBERS[number]
     start = found.get(number)

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass, field
+from functools import cache
 from pathlib import Path
 from typing import Protocol
 
@@ -41,7 +42,9 @@ class Reader(Protocol):
         ...
 
 
+@cache
 def _readers() -> list[tuple[float, Reader]]:
+    """Every reader, by priority (built once: the batch asks for them on every file)."""
     from .html import HtmlReader
     from .text import TextReader
 

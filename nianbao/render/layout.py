@@ -16,15 +16,12 @@ from .. import formats
 from ..model import Report
 
 NULL_TEXT = "空缺"  # shown for a null cell: visibly missing, never 0
-NOTE_TEXT = "（本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和）"
 INFO_HEADER = "信息内容"
 APPLICANT_HEADER = "申请人情况"
 LEGAL_PERSON_HEADER = "法人或其他组织"
 LITIGATION_HEADER = "行政诉讼"
 DEFAULT_TITLE = "政府信息公开工作年度报告"
 
-# Column labels that the 2021 template words differently from formats.FIELD_LABELS (shared with 2019).
-_FIELD_LABEL_OVERRIDES: dict[str, dict[str, str]] = {"2021": {"decisions": "本年处理决定数量"}}
 # How a section 二 sub-table fills its 4 columns when a row has fewer fields: the 2019 template leaves
 # the spare cells empty, the 2021 template stretches the last field across them.
 _ACTIVE_FILL = {"2019": "pad", "2021": "span"}
@@ -82,7 +79,7 @@ def layout_template(template: str | None) -> str:
 
 def field_label(template: str, field: str) -> str:
     """The official column label of a section 二 field under ``template``."""
-    return display(_FIELD_LABEL_OVERRIDES.get(template, {}).get(field, formats.FIELD_LABELS[field]))
+    return display(formats.field_label(template, field))
 
 
 # ---------------------------------------------------------------- section 二
@@ -138,7 +135,7 @@ def _requests_grid(template: str) -> Grid:
     labels = formats.REQUEST_GROUP_LABELS
     header = (
         (
-            Cell(NOTE_TEXT, "note", rowspan=3, colspan=3),
+            Cell(display(formats.BALANCE_NOTE), "note", rowspan=3, colspan=3),
             Cell(APPLICANT_HEADER, "header", colspan=n_data),
         ),
         (

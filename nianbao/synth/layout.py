@@ -15,7 +15,6 @@ from ..formats import (
     ACTIVE_GROUPS,
     APPEAL_FIELDS,
     APPEAL_GROUPS,
-    FIELD_LABELS,
     REQUEST_COLUMNS,
     REQUEST_GROUP_LABELS,
     SECTIONS,
@@ -25,8 +24,6 @@ from ..formats import (
 from ..model import Report
 
 NOTE = formats.BALANCE_NOTE
-# Header labels the official 2021 table prints differently from formats.FIELD_LABELS.
-_FIELD_HEADER_2021 = {"decisions": "本年处理决定数量"}
 SECTION_VARIANTS = {
     "四": "因政府信息公开工作被申请行政复议、提起行政诉讼情况",
     "五": "存在的主要问题及今后努力方向",
@@ -109,10 +106,7 @@ def punct(s: str, style: Style) -> str:
     return s.translate(str.maketrans({"(": "（", ")": "）", ",": "，", ":": "："}))
 
 
-def field_label(template: str, f: str) -> str:
-    if template == "2021" and f in _FIELD_HEADER_2021:
-        return _FIELD_HEADER_2021[f]
-    return FIELD_LABELS[f]
+field_label = formats.field_label
 
 
 def active_grid(report: Report, style: Style) -> Grid:
@@ -145,8 +139,6 @@ def _fill(cells: list[Cell], width: int, style: Style, kind: str) -> list[Cell]:
     elif style.pad_mode == "pad":
         cells += [Cell("", "pad") for _ in range(missing)]
     return cells
-
-
 
 
 def requests_grid(report: Report, style: Style) -> Grid:
