@@ -14,7 +14,7 @@ from ..errors import NianbaoError, UnreadableFile
 from ..model import Finding, Meta, Report, Source
 from ..readers import Document, read_bytes
 from ..readers.normalize import ascii_forms, to_simplified
-from .cells import tokenize
+from .cells import Token, tokenize
 from .meta import extract_meta
 from .narrative import statements
 from .sections import find_sections, span
@@ -116,7 +116,7 @@ def parse_document(doc: Document) -> Report:
     return report.with_findings([*report.findings, *narrative_findings(report, "\n".join(lines[:prose_end]))])
 
 
-def detect_template(tokens: dict[str, list], meta: Meta) -> str | None:
+def detect_template(tokens: dict[str, list[Token]], meta: Meta) -> str | None:
     """2019 or 2021 from the tables' own header words; the report year decides a tie; legacy before 2019."""
     text = "".join(t.text for ts in tokens.values() for t in ts if t.kind == "label")
     score = {t: sum(1 for m in marks if m in text) for t, marks in formats.TEMPLATE_MARKERS.items()}

@@ -33,7 +33,10 @@ class Document:
 
 
 class Reader(Protocol):
-    kinds: tuple[str, ...]
+    @property
+    def kinds(self) -> tuple[str, ...]:
+        """The document kinds this reader produces; the first is the default ``Document.kind``."""
+        ...
 
     def accepts(self, data: bytes, suffix: str) -> bool: ...
 

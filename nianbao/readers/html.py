@@ -8,9 +8,13 @@ Tables nested in layout tables are found: a table holding other tables is layout
 from __future__ import annotations
 
 import re
+from typing import TYPE_CHECKING
 
 from ..errors import UnreadableFile
 from .text import decode
+
+if TYPE_CHECKING:
+    from lxml.html import HtmlElement
 
 HTML_SUFFIXES = ("html", "htm", "shtml", "xhtml", "jsp", "asp", "aspx", "php")
 _SNIFF = re.compile(rb"<(!doctype\s+html|html|body|table|div|p)[\s>]", re.I)
@@ -55,7 +59,7 @@ _SKIP = frozenset({"script", "style", "noscript", "template", "head", "select", 
 
 
 class HtmlReader:
-    kinds = ("html",)
+    kinds: tuple[str, ...] = ("html",)
 
     def accepts(self, data: bytes, suffix: str) -> bool:
         return suffix in HTML_SUFFIXES or bool(_SNIFF.search(data[:2048]))
@@ -76,14 +80,14 @@ class HtmlReader:
         return "\n".join(ln for ln in lines if ln.strip()), True, ()
 
 
-def _text(el) -> str:
+def _text(el: HtmlElement) -> str:
     """A cell's text: its blocks joined by a space, whitespace collapsed, no tabs or newlines left."""
     parts: list[str] = []
     _walk(el, parts, in_cell=True)
     return _WS.sub(" ", "".join(parts)).strip()
 
 
-def _walk(el, out: list[str], in_cell: bool = False) -> None:
+def _walk(el: HtmlElement, out: list[str], in_cell: bool = False) -> None:
     tag = el.tag if isinstance(el.tag, str) else ""
     if tag in _SKIP:
         if el.tail:
@@ -116,11 +120,11 @@ def _only_nbsp(parts: list[str]) -> bool:
     return "\xa0" in text and not text.strip()
 
 
-def _has_table(el) -> bool:
+def _has_table(el: HtmlElement) -> bool:
     return next(el.iterdescendants("table"), None) is not None
 
 
-def _grid(table) -> list[list[str]]:
+def _grid(table: HtmlElement) -> list[list[str]]:
     """The table's cells on a grid: merged cells' continuation positions are empty strings."""
     rows = [tr for tr in table.iter("tr") if _owner(tr) is table]
     grid: list[list[str]] = []
@@ -149,7 +153,7 @@ def _grid(table) -> list[list[str]]:
     return grid
 
 
-def _owner(tr):
+def _owner(tr: HtmlElement) -> HtmlElement | None:
     p = tr.getparent()
     while p is not None and p.tag != "table":
         p = p.getparent()

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from functools import lru_cache
+from typing import Any
 
 # Dashes and minus signs that mean "minus" in a number cell.
 _MINUS = str.maketrans({"−": "-", "－": "-", "—": "-", "–": "-", "\u3000": " ", "\xa0": " "})
@@ -30,7 +31,7 @@ _NON_WORD = re.compile(r"[\W_]+")
 
 
 @lru_cache(maxsize=2)
-def _converter(config: str):
+def _converter(config: str) -> Any:  # opencc ships no type hints
     import opencc
 
     return opencc.OpenCC(config)
@@ -54,7 +55,7 @@ def to_simplified(text: str) -> tuple[str, str]:
 
 def to_traditional(text: str, config: str = "s2twp") -> str:
     """Simplified -> Traditional as the machine converters of government sites do it (used by the generator)."""
-    return _converter(config).convert(text)
+    return str(_converter(config).convert(text))
 
 
 def ascii_forms(text: str) -> str:

@@ -70,7 +70,7 @@ def _checked(text: str, path: str | None) -> str:
 class TextReader:
     """Accepts anything that is not another reader's; decodes it as text."""
 
-    kinds = ("txt",)
+    kinds: tuple[str, ...] = ("txt",)
 
     def accepts(self, data: bytes, suffix: str) -> bool:
         return True
