@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell cksum pyproject.toml | cut -d' ' -f1)
 
-.PHONY: demo test lint bench samples clean
+.PHONY: demo test docs bench samples clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -18,9 +18,13 @@ demo: $(STAMP)  ## parse and check the bundled sample reports
 	@echo "flat form of all samples written to out/samples.csv; one report as canonical JSON:"
 	$(BIN)/nianbao parse samples/00_*.txt | head -n 30
 
-test: $(STAMP)  ## the test suite, then the linter
+test: $(STAMP)  ## the test suite, then the linter and the generated docs
 	$(BIN)/python -m pytest
 	$(BIN)/ruff check nianbao tests bench
+	$(BIN)/cog --check docs/cli-reference.md docs/rules.md
+
+docs: $(STAMP)  ## regenerate the CLI reference and the rule table
+	$(BIN)/cog -r docs/cli-reference.md docs/rules.md
 
 bench: $(STAMP)  ## reports/second against a baseline measured in the same run
 	$(BIN)/python bench/bench_parse.py

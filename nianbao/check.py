@@ -196,18 +196,30 @@ def _where(template: str | None, table: str, row: str, col: str) -> str:
 
 
 # Rules found while reading the document rather than by arithmetic (reported by the parser).
-PARSER_RULES = (
-    "structure.missing_section",
-    "structure.missing_table",
-    "structure.missing_cells",
-    "structure.ambiguous_cells",
-    "template.legacy",
-    "source.unreadable",
-    "source.scanned",
-    "source.not_a_report",
-    "narrative.mismatch",
-)
+# Rules found while reading the document rather than by arithmetic (the parser reports them):
+# rule id -> (severity, holds when).
+PARSER_RULES: dict[str, tuple[str, str]] = {
+    "structure.missing_section": ("error", "all six sections are present"),
+    "structure.missing_table": ("error", "the tables of sections 二, 三, 四 are present"),
+    "structure.missing_cells": ("warning", "no expected cell is absent (a column or row left out)"),
+    "structure.ambiguous_cells": (
+        "warning",
+        "every cell of a row could be told apart (cells run together or split so that more than one reading "
+        "fits the arithmetic: those cells are null)",
+    ),
+    "template.legacy": ("info", "the report uses the 2019 or 2021 format (a pre-2019 report has no tables to read)"),
+    "source.unreadable": ("error", "the file could be opened and decoded"),
+    "source.scanned": ("error", "the document has a text layer"),
+    "source.not_a_report": ("error", "the document is an annual report at all"),
+    "narrative.mismatch": ("warning", "a figure stated in the prose agrees with the tables or with its listed parts"),
+}
 ALL_RULES = (*RULES, *PARSER_RULES)
+
+
+def rule_table() -> list[tuple[str, str, str]]:
+    """(rule id, severity, holds when) for every rule, for the docs: arithmetic rules first."""
+    rows = [(rid, "error", (fn.__doc__ or "").strip().splitlines()[0]) for rid, fn in RULES.items()]
+    return rows + [(rid, sev, holds) for rid, (sev, holds) in PARSER_RULES.items()]
 
 
 def check(report: Report) -> list[Finding]:
