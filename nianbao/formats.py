@@ -172,7 +172,7 @@ REQUEST_ROWS: tuple[Row, ...] = (
         templates=_R21,
     ),
     Row("other_other", "3.其他", ("3其他$", "3其他[^处]"), templates=_R21),
-    Row("processed_total", "(七)总计", ("七总计",)),
+    Row("processed_total", "(七)总计", ("七总计", "^总计$")),
     Row("carried_forward", "四、结转下年度继续办理", ("结转下年",)),
 )
 

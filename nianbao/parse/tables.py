@@ -147,7 +147,8 @@ def place(
         value, count = resolve([t.parts for t in nums], n, holds)
         if value is not None:
             return list(value), None
-        if count > 1:
+        if count > 1 or not any(t.kind == BLANK for t in toks):
+            # several readings fit, or none does and no blank cell shows where the values stand
             return [None] * n, "structure.ambiguous_cells"
     # Fewer values than cells: place by grid position when the row sits on its label's line, else in order.
     if data_col is not None and nums and all(t.line == cells.label_line for t in nums):
