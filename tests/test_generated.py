@@ -13,7 +13,7 @@ from nianbao.synth import corpus, inject_errors, render
 
 from .conftest import compare
 
-N_REPORTS = 320
+N_REPORTS = 600
 N_INJECTED = 120
 
 

@@ -52,7 +52,8 @@ class RowCells:
     tokens: list[Token] = field(default_factory=list)
     label_line: int = -1
     label_col: int = -1
-    shift: int = 0  # columns lost on the label's line when a label cell broke across lines
+    # columns lost on the label's line when a label cell broke across lines; None when that cannot be told
+    shift: int | None = 0
 
 
 def match_rows(tokens: Sequence[Token], table: str, rows: Sequence[Row]) -> dict[str, RowCells]:
@@ -64,9 +65,13 @@ def match_rows(tokens: Sequence[Token], table: str, rows: Sequence[Row]) -> dict
     after_noise = False
     # a blank cell before a label on the same line is padding of that label's row, not a cell of the previous
     last_label_col: dict[int, int] = {}
+    widths: dict[int, int] = {}
     for t in tokens:
         if t.kind == LABEL:
             last_label_col[t.line] = t.col
+        widths[t.line] = max(widths.get(t.line, 0), t.col + 1)
+    numbered = Counter(widths[t.line] for t in tokens if t.kind == NUMBER)
+    full_width = numbered.most_common(1)[0][0] if numbered else 0
     for t in tokens:
         if t.kind == LABEL:
             run.append(t)
@@ -84,7 +89,7 @@ def match_rows(tokens: Sequence[Token], table: str, rows: Sequence[Row]) -> dict
                 prev = found.get(key)
                 if prev is None or not any(x.kind == NUMBER for x in prev.tokens):
                     current = found[key] = RowCells(
-                        key, label_line=run[-1].line, label_col=run[-1].col, shift=_shift(run)
+                        key, label_line=run[-1].line, label_col=run[-1].col, shift=_shift(run, widths, full_width)
                     )
                 else:
                     current = None  # the same row again (a repeated header): its cells belong to no row
@@ -99,14 +104,21 @@ def match_rows(tokens: Sequence[Token], table: str, rows: Sequence[Row]) -> dict
     return found
 
 
-def _shift(run: Sequence[Token]) -> int:
-    """When a label cell broke across lines, its last line restarts at column 0: by how much it is shifted."""
+def _shift(run: Sequence[Token], widths: dict[int, int], full_width: int) -> int | None:
+    """By how many grid columns the label's line is shifted because a label cell broke across lines.
+
+    The continuation restarts at column 0.  The shift is the broken piece's column when the line's width
+    confirms it, and None (grid positions cannot be trusted: place by order and arithmetic) when it does not.
+    """
     last = run[-1].line
     head = [t for t in run if t.line == last]
     before = [t for t in run if t.line == last - 1]
-    if len(before) == 1 and head[0].col == 0:  # a lone label piece ended the previous line
-        return before[0].col
-    return 0
+    if not before or head[0].col != 0:
+        return 0
+    k = before[-1].col
+    if k == 0 or len(before) > 2:  # nothing lost, or the line before was a header row, not a broken label
+        return 0
+    return k if widths.get(last, 0) + k == full_width else None
 
 
 def place(
@@ -125,7 +137,9 @@ def place(
     nums = [t for t in toks if t.kind == NUMBER]
     if len(nums) == n:
         return [whole(t.parts).value for t in nums], None
-    if cells.shift:
+    if cells.shift is None:
+        data_col = None  # the label's line lost columns we cannot count: place by order and arithmetic only
+    elif cells.shift:
         toks = [replace(t, col=t.col + cells.shift) if t.line == cells.label_line else t for t in toks]
         cells = replace(cells, tokens=toks, label_col=cells.label_col + cells.shift, shift=0)
     on_line = [t for t in toks if t.line == cells.label_line and t.col > cells.label_col]
@@ -143,7 +157,9 @@ def place(
             if value is not None:
                 return list(value), None
         return [None] * n, "structure.ambiguous_cells"
-    if holds is not None and digits >= n and (len(nums) <= n - 2 or (len(nums) == 1 and n > 1)):
+    first = next(i for i, t in enumerate(toks) if t.kind == NUMBER) if nums else 0
+    delimited = any(t.kind == BLANK for t in toks[first:])  # blank cells between values: cells are marked
+    if holds is not None and digits >= n and not delimited and (len(nums) <= n - 2 or len(nums) == 1):
         value, count = resolve([t.parts for t in nums], n, holds)
         if value is not None:
             return list(value), None

@@ -122,7 +122,7 @@ def _splits(s: str, k: int, remaining: int) -> Iterable[tuple[int, ...]]:
 # ------------------------------------------------------------------ cell plan
 def _base_text(v: int | float, rng: random.Random) -> str:
     if isinstance(v, float):
-        return rng.choice([f"{v:.2f}", f"{v:g}" if abs(v) < 1e6 else f"{v:.1f}"])
+        return rng.choice([f"{v:.2f}", f"{v:.2f}".rstrip("0").rstrip(".")])  # never :g, which rounds to 6 digits
     return str(v)
 
 
