@@ -179,3 +179,9 @@ def test_wrong_template_for_the_year():
     r = parse(text)
     assert r.template == "2019" and r.meta.year == 2022
     assert "template.outdated" in {f.rule for f in r.findings if f.severity == "error"}
+
+
+def test_money_unit_stays_with_its_value_when_a_number_is_split():
+    text = report_text(ROWS_2019).replace("政府集中采购\t2\t5.5万", "政府集中采购\t2 31 个\t918万")
+    r = parse(text)
+    assert r.tables["active"]["procurement"] == {"projects": 231, "amount_yuan": 9180000}

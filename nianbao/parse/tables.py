@@ -19,7 +19,7 @@ from .. import formats
 from ..formats import Row
 from ..model import Finding
 from .cells import BLANK, LABEL, NUMBER, PROSE, Token
-from .numbers import Value, resolve, scale, tidy, whole
+from .numbers import Part, Value, resolve, scale, tidy, whole
 
 _ALL_REQUEST_ROWS = formats.REQUEST_ROWS
 _PATTERNS: dict[str, list[tuple[str, re.Pattern[str]]]] = {}
@@ -126,8 +126,9 @@ def place(
     n: int,
     holds: Callable[[tuple[Value, ...]], bool] | None,
     data_col: int | None,
-) -> tuple[list[Value | None], str | None]:
-    """Values of one row and, when some could not be placed with certainty, the rule to report.
+) -> tuple[list[Part | None], str | None]:
+    """The numbers of one row as written (value and unit) and, when some could not be placed with
+    certainty, the rule to report.
 
     ``holds`` is the row's own arithmetic (None for rows that have none: their split or run-together
     digits are never guessed); ``data_col`` is the grid column where this table's values start, taken
@@ -136,7 +137,7 @@ def place(
     toks = cells.tokens
     nums = [t for t in toks if t.kind == NUMBER]
     if len(nums) == n:
-        return [whole(t.parts).value for t in nums], None
+        return [whole(t.parts) for t in nums], None
     if cells.shift is None:
         data_col = None  # the label's line lost columns we cannot count: place by order and arithmetic only
     elif cells.shift:
@@ -149,36 +150,36 @@ def place(
             return grid, None
     flat = sum(len(t.parts) for t in nums)
     if flat == n:
-        return [p.value for t in nums for p in t.parts], None
+        return [p for t in nums for p in t.parts], None
     digits = sum(len(p.digits) for t in nums for p in t.parts)
     if len(nums) > n or flat > n:
         if holds is not None:
             value, _count = resolve([t.parts for t in nums], n, holds)
             if value is not None:
-                return list(value), None
+                return _as_parts(value), None
         return [None] * n, "structure.ambiguous_cells"
     first = next(i for i, t in enumerate(toks) if t.kind == NUMBER) if nums else 0
     delimited = any(t.kind == BLANK for t in toks[first:])  # blank cells between values: cells are marked
     if holds is not None and digits >= n and not delimited and (len(nums) <= n - 2 or len(nums) == 1):
         value, count = resolve([t.parts for t in nums], n, holds)
         if value is not None:
-            return list(value), None
+            return _as_parts(value), None
         if count > 1 or not any(t.kind == BLANK for t in toks):
             # several readings fit, or none does and no blank cell shows where the values stand
             return [None] * n, "structure.ambiguous_cells"
     # Fewer values than cells: place by grid position when the row sits on its label's line, else in order.
     if data_col is not None and nums and all(t.line == cells.label_line for t in nums):
         start = max(data_col, cells.label_col + 1)
-        out: list[Value | None] = [None] * n
+        out: list[Part | None] = [None] * n
         for t in on_line:
             if t.kind == NUMBER and 0 <= t.col - start < n:
-                out[t.col - start] = whole(t.parts).value
+                out[t.col - start] = whole(t.parts)
         return out, "structure.missing_cells"
-    items: list[Value | None] = []
+    items: list[Part | None] = []
     explicit = any(t.kind == BLANK for t in toks)  # cells are marked: a cell's spaced digits are one number
     for t in toks:
         if t.kind == NUMBER:
-            items.extend([whole(t.parts).value] if explicit else [p.value for p in t.parts])
+            items.extend([whole(t.parts)] if explicit else t.parts)
         else:
             items.append(None)
     # blanks beyond the row's cells are padding of merged label cells: drop them from the ends
@@ -195,35 +196,46 @@ def place(
     return consensus(items, n, holds), "structure.missing_cells"
 
 
-def _on_grid(on_line: Sequence[Token], n: int, start: int) -> list[Value | None] | None:
+def values(parts: Sequence[Part | None]) -> list[Value | None]:
+    """The numbers of placed parts (None stays None)."""
+    return [None if p is None else p.value for p in parts]
+
+
+def _as_parts(vals: Sequence[Value]) -> list[Part | None]:
+    """Integers read from split or run-together digits, as parts without a unit."""
+    return [Part("-" if v < 0 else "", str(abs(v)), "", "") for v in vals]
+
+
+def _on_grid(on_line: Sequence[Token], n: int, start: int) -> list[Part | None] | None:
     """The row's values by grid column, when its line has a cell (number or blank) at every data column."""
-    out: list[Value | None] = [None] * n
+    out: list[Part | None] = [None] * n
     covered = set()
     for t in on_line:
         i = t.col - start
         if 0 <= i < n:
             covered.add(i)
             if t.kind == NUMBER:
-                out[i] = whole(t.parts).value
+                out[i] = whole(t.parts)
     return out if len(covered) == n else None
 
 
+_ZERO = Part("", "0", "", "")
+
+
 def consensus(
-    items: Sequence[Value | None], n: int, holds: Callable[[tuple[Value, ...]], bool] | None
-) -> list[Value | None]:
+    items: Sequence[Part | None], n: int, holds: Callable[[tuple[Value, ...]], bool] | None
+) -> list[Part | None]:
     """Place ``items`` in ``n`` cells when some cells are absent and nothing tells which.
 
     Every way of putting the absent cells (as blanks, i.e. 0) among the items is tried; a cell keeps a
     value only where every reading that satisfies the row's arithmetic gives it the same one.
     """
     missing = n - len(items)
-    agreed: list[Value | None] | None = None
+    agreed: list[Part | None] | None = None
     for gaps in combinations(range(n), missing):
-        vals: list[Value | None] = []
         it = iter(items)
-        for i in range(n):
-            vals.append(0 if i in gaps else next(it))
-        if holds is not None and not holds(tuple(0 if v is None else v for v in vals)):
+        vals = [_ZERO if i in gaps else next(it) for i in range(n)]
+        if holds is not None and not holds(tuple(0 if v is None else v.value for v in vals)):
             continue
         agreed = vals if agreed is None else [a if a == v else None for a, v in zip(agreed, vals)]
     return agreed if agreed is not None else [None] * n
@@ -265,11 +277,11 @@ def extract_requests(
             out[row.key] = dict.fromkeys(cols)
             findings.append(_missing("requests", row, None))
             continue
-        values, rule = place(rc, n, holds, data_col)
-        values = [_count(v) for v in values]
-        out[row.key] = dict(zip(cols, values))
+        parts, rule = place(rc, n, holds, data_col)
+        counts = [_count(v) for v in values(parts)]
+        out[row.key] = dict(zip(cols, counts))
         if rule:
-            findings.append(_unplaced("requests", row, cols, values, rule))
+            findings.append(_unplaced("requests", row, cols, counts, rule))
     for key in found:
         if key not in out and any(t.kind == NUMBER for t in found[key].tokens):
             row = next(r for r in _ALL_REQUEST_ROWS if r.key == key)
@@ -305,18 +317,17 @@ def extract_active(
             out[row.key] = dict.fromkeys(row.fields)
             findings.append(_missing("active", row, None))
             continue
-        values, rule = place(rc, n, None, by_width[n] if by_width[n] is not None else by_width.get(3))
-        units = _units(rc, n)
+        parts, rule = place(rc, n, None, by_width[n] if by_width[n] is not None else by_width.get(3))
         fixed: list[Value | None] = []
-        for f, v, unit in zip(row.fields, values, units):
-            if v is None:
+        for f, p in zip(row.fields, parts):
+            if p is None:
                 fixed.append(None)
             elif f in formats.MONEY_FIELDS:
                 target = formats.MONEY_FIELDS[f]
                 default = "万元" if re.search(r"(金额|采购总金额)万元|单位万元", header) else target
-                fixed.append(scale(v, unit or default, target))
+                fixed.append(scale(p.value, p.unit or default, target))
             else:
-                fixed.append(_count(v))
+                fixed.append(_count(p.value * formats.UNITS.get(p.unit, 1) if p.unit == "万" else p.value))
         out[row.key] = dict(zip(row.fields, fixed))
         if rule:
             findings.append(_unplaced("active", row, list(row.fields), fixed, rule))
@@ -358,9 +369,9 @@ def extract_appeals(tokens: Sequence[Token]) -> tuple[dict[str, dict[str, Value 
             sum(v[i : i + 4]) == v[i + 4] for i in range(0, n, 5)
         )
 
-    values, rule = place(rc, n, holds, start)
-    values = [_count(v) for v in values]
-    out = {g: dict(zip(fields, values[i * 5 : i * 5 + 5])) for i, g in enumerate(groups)}
+    parts, rule = place(rc, n, holds, start)
+    counts = [_count(v) for v in values(parts)]
+    out = {g: dict(zip(fields, counts[i * 5 : i * 5 + 5])) for i, g in enumerate(groups)}
     findings: list[Finding] = []
     if rule:
         nulls = [f"{g}.{f}" for g in groups for f in fields if out[g][f] is None]
@@ -388,12 +399,6 @@ _PLACE_MESSAGES = {
 
 def _fields(rows: Sequence[Row], key: str) -> tuple[str, ...]:
     return next((r.fields for r in rows if r.key == key), ())
-
-
-def _units(rc: RowCells, n: int) -> list[str]:
-    """The unit written with each value of a plainly-read row ('' when none)."""
-    units = [p.unit for t in rc.tokens if t.kind == NUMBER for p in t.parts]
-    return units[:n] + [""] * (n - len(units)) if len(units) >= n else [""] * n
 
 
 def _count(v: Value | None) -> Value | None:
