@@ -143,9 +143,13 @@ def place(
     elif cells.shift:
         toks = [replace(t, col=t.col + cells.shift) if t.line == cells.label_line else t for t in toks]
         cells = replace(cells, tokens=toks, label_col=cells.label_col + cells.shift, shift=0)
-    on_line = [t for t in toks if t.line == cells.label_line and t.col > cells.label_col]
-    if data_col is not None and len(on_line) >= n and all(t.line == cells.label_line for t in nums):
-        grid = _on_grid(on_line, n, max(data_col, cells.label_col + 1))
+    # the line holding all the row's numbers: the label's own line, or a label-less line after it
+    lines = {t.line for t in nums}
+    data_line = lines.pop() if len(lines) == 1 else cells.label_line
+    after = cells.label_col if data_line == cells.label_line else -1
+    on_line = [t for t in toks if t.line == data_line and t.col > after]
+    if data_col is not None and len(on_line) >= n and nums:
+        grid = _on_grid(on_line, n, max(data_col, after + 1))
         if grid is not None:
             return grid, None
     flat = sum(len(t.parts) for t in nums)
@@ -168,8 +172,8 @@ def place(
             # several readings fit, or none does and no blank cell shows where the values stand
             return [None] * n, "structure.ambiguous_cells"
     # Fewer values than cells: place by grid position when the row sits on its label's line, else in order.
-    if data_col is not None and nums and all(t.line == cells.label_line for t in nums):
-        start = max(data_col, cells.label_col + 1)
+    if data_col is not None and nums and data_line == cells.label_line and not lines:
+        start = max(data_col, after + 1)
         out: list[Part | None] = [None] * n
         for t in on_line:
             if t.kind == NUMBER and 0 <= t.col - start < n:
