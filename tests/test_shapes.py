@@ -185,3 +185,26 @@ def test_money_unit_stays_with_its_value_when_a_number_is_split():
     text = report_text(ROWS_2019).replace("政府集中采购\t2\t5.5万", "政府集中采购\t2 31 个\t918万")
     r = parse(text)
     assert r.tables["active"]["procurement"] == {"projects": 231, "amount_yuan": 9180000}
+
+
+def test_title_variants():
+    from nianbao.parse.meta import find_title
+
+    assert find_title(["某某市人民政府办公室关于2021年政府信息公开工作年度报告"]) == (
+        "某某市人民政府办公室关于2021年政府信息公开工作年度报告",
+        2021,
+        "某某市人民政府办公室",
+    )
+    assert find_title(["某某县统计局政府信息公开工作年度报告(2022年度)"])[1:] == (2022, "某某县统计局")
+    assert find_title(["某某县人民政府", "", "2020年政府信息公开工作年度报告"]) == (
+        "某某县人民政府2020年政府信息公开工作年度报告",
+        2020,
+        "某某县人民政府",
+    )
+    assert find_title(["2020年某某镇政府信息公开工作年度报告"])[1:] == (2020, "某某镇")
+
+
+def test_words_meaning_nothing_are_blank_cells():
+    text = report_text(ROWS_2019).replace("行政处罚\t3\t0\t3", "行政处罚\t3\t无\t3")
+    r = parse(text)
+    assert r.tables["active"]["penalties"] == {"prev_items": 3, "change": None, "decisions": 3}

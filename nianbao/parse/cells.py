@@ -17,6 +17,9 @@ LABEL, NUMBER, BLANK, PROSE = "label", "number", "blank", "prose"
 # Labels longer than this (in normalised characters) are prose, not table labels.
 MAX_LABEL = 60
 
+# Cell texts that mean "nothing here": read as blank cells, like —, / and -.
+NOTHING = frozenset({"无", "暂无", "空", "没有", "不适用", "NA", "na", "N/A"})
+
 # Page furniture that PDF converters leave inside tables.
 NOISE = re.compile(
     r"^\s*(?:[-—–_~·.]+\s*\d{1,4}\s*[-—–_~·.]+|第\s*\d{1,4}\s*页(?:\s*[,，/]?\s*共\s*\d{1,4}\s*页)?"
@@ -80,6 +83,6 @@ def _classify(cell: str) -> tuple[tuple[str, str, tuple[Part, ...]], ...]:
     if m and len(label_key(m.group(1))) <= MAX_LABEL and not m.group(1).rstrip().endswith(("第", "共")):
         return ((LABEL, label_key(m.group(1)), ()), (NUMBER, m.group(2), tuple(parts(m.group(2)))))
     key = label_key(cell)
-    if not key:
+    if not key or key in NOTHING:
         return ((BLANK, "", ()),)
     return ((PROSE if len(key) > MAX_LABEL else LABEL, key, ()),)

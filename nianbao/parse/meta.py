@@ -10,6 +10,11 @@ TITLE = re.compile(
     r"^(?P<before>.{0,40}?)(?P<year>(?:19|20)\d{2})\s*年\s*(?:度)?\s*(?P<after>.{0,40}?)"
     r"(?:政府|政务)?\s*信息\s*公开\s*(?:工作)?\s*(?:年度报告|年\s*报|工作报告|年度工作报告)$"
 )
+# The year after the name: 某某局政府信息公开工作年度报告(2020年度)
+TITLE_YEAR_LAST = re.compile(
+    r"^(?P<before>.{2,40}?)(?:政府|政务)?信息公开(?:工作)?(?:年度报告|年报)\(?(?P<year>(?:19|20)\d{2})\s*年?度?\)?$"
+)
+_ORGAN_WORDS = re.compile(r"^关于|关于$|的$")
 _SUFFIX = re.compile(r"(?:政府|政务)?信息公开(?:工作)?(?:年度报告|年报|工作报告|年度工作报告)$")
 _PUBLISHED = re.compile(
     r"(?:发布|成文|印发|公开)(?:日期|时间)\D{0,6}((?:19|20)\d{2})\s*[-年/.]\s*(\d{1,2})\s*[-月/.]\s*(\d{1,2})"
@@ -19,19 +24,33 @@ _PERIOD = re.compile(r"统计期限(?:从|为|自)?\s*((?:19|20)\d{2})\s*年")
 
 
 def find_title(lines: list[str]) -> tuple[str | None, int | None, str | None]:
-    """(title, year, organ) from the first line (or cell) that reads as a report title."""
+    """(title, year, organ) from the first line (or cell) that reads as a report title.
+
+    A title broken over two lines (the organ on the first) is joined back.
+    """
+    previous = ""
     for line in lines[:60]:
         for cell in re.split(r"\t|\|", line):
             s = re.sub(r"\s+", "", cell).strip("*#:：")
             s = re.sub(r"^(?:标题|题名|名称)[:：]", "", s)
             if len(s) > 70:
                 continue
-            m = TITLE.match(s)
+            m = TITLE.match(s) or TITLE_YEAR_LAST.match(s)
             if m:
-                organ = (m.group("before") + m.group("after")).strip()
-                organ = _SUFFIX.sub("", organ) or None
-                return s, int(m.group("year")), organ
+                organ = m.group("before") + (m.groupdict().get("after") or "")
+                organ = _ORGAN_WORDS.sub("", _SUFFIX.sub("", organ.strip()))
+                if not organ and _ORGAN_LINE.match(previous):
+                    organ, s = previous, previous + s
+                return s, int(m.group("year")), organ or None
+            if s:
+                previous = s
     return None, None, None
+
+
+# A line holding only an organ's name: 某某县人民政府办公室
+_ORGAN_LINE = re.compile(
+    r"^[^\d\s,，。:：;；]{2,30}(?:政府|办公室|办公厅|委员会|局|厅|部|署|院|县|市|区|镇|乡|街道|办事处|中心)$"
+)
 
 
 def extract_meta(lines: list[str], script: str) -> Meta:
