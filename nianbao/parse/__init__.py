@@ -173,14 +173,23 @@ def parse_bytes(data: bytes, name: str = "<bytes>") -> Report:
     return parse_document(doc)
 
 
+def read_file(path: str) -> bytes | str:
+    """The file's bytes, or why they cannot be had (a plain message, so it can travel to a worker)."""
+    try:
+        return Path(path).read_bytes()
+    except OSError as e:
+        return f"无法读取文件 (cannot read the file): {e.strerror or e}"
+
+
 def parse_path(path: str) -> Report:
     """Read and parse the file at ``path``; never raises for bad input."""
-    try:
-        data = Path(path).read_bytes()
-    except OSError as e:
-        return unreadable(
-            path, UnreadableFile(f"无法读取文件 (cannot read the file): {e.strerror or e}", path=path), None
-        )
+    return parse_read(read_file(path), path)
+
+
+def parse_read(data: bytes | str, path: str) -> Report:
+    """Parse what :func:`read_file` returned."""
+    if isinstance(data, str):
+        return unreadable(path, UnreadableFile(data, path=path), None)
     return parse_bytes(data, path)
 
 

@@ -1,0 +1,39 @@
+"""Many files: input order kept, failures recorded, the same reports on one core, many, or a Dask cluster."""
+
+from __future__ import annotations
+
+import pytest
+
+from nianbao.batch import expand, parse_many
+
+from .conftest import seed_cases
+
+
+@pytest.fixture
+def files(tmp_path):
+    paths = [str(p) for p in seed_cases()] * 2
+    bad = tmp_path / "broken.txt"
+    bad.write_bytes(b"\x00\x01" * 300)
+    return [*paths, str(bad), str(tmp_path / "missing.txt")]
+
+
+def test_processes_give_the_same_reports_in_order(files):
+    one = [r.to_dict() for r in parse_many(files, jobs=1)]
+    many = [r.to_dict() for r in parse_many(files, jobs=2)]
+    assert one == many
+    assert [r["source"]["path"] for r in many] == files
+    assert many[-1]["findings"][0]["rule"] == "source.unreadable"
+
+
+def test_dask_cluster_gives_the_same_reports_in_order(files):
+    distributed = pytest.importorskip("dask.distributed")
+    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=False, dashboard_address=None) as c:
+        remote = [r.to_dict() for r in parse_many(files, scheduler=c.scheduler_address)]
+    assert remote == [r.to_dict() for r in parse_many(files)]
+
+
+def test_folders_expand_to_report_files_sorted(tmp_path):
+    (tmp_path / "b").mkdir()
+    for name in ("b/2.html", "a.txt", "b/1.pdf", "notes.json", "x.expected.json"):
+        (tmp_path / name).write_text("x", encoding="utf-8")
+    assert [p.replace(str(tmp_path), "") for p in expand([tmp_path])] == ["/a.txt", "/b/1.pdf", "/b/2.html"]
