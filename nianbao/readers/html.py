@@ -58,7 +58,7 @@ def _text(el: HtmlElement) -> str:
     A space between the pieces of a label is harmless (labels are matched without spaces), and a number
     cut into two spans is read as one number because it stands in one cell.
     """
-    return _WS.sub(" ", " ".join(el.itertext())).strip()
+    return _WS.sub(" ", " ".join(str(t) for t in el.itertext())).strip()
 
 
 def _walk(el: HtmlElement, out: list[str]) -> None:
