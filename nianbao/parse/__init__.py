@@ -16,7 +16,7 @@ from ..readers import Document, read_bytes
 from ..readers.normalize import ascii_forms, to_simplified
 from .cells import Token, tokenize
 from .meta import extract_meta
-from .narrative import statements
+from .narrative import narrative_findings
 from .sections import find_sections, span
 from .tables import extract_active, extract_appeals, extract_requests
 
@@ -130,38 +130,6 @@ def detect_template(tokens: dict[str, list[Token]], meta: Meta) -> str | None:
     if meta.title is not None and meta.year is not None:
         return "legacy" if meta.year < 2019 else ("2021" if meta.year >= 2021 else "2019")
     return None
-
-
-def narrative_findings(report: Report, prose: str) -> list[Finding]:
-    """narrative.mismatch: figures in the prose that disagree with the tables or with their own parts."""
-    out: list[Finding] = []
-    received = report.cell("requests.new_received.total")
-    carried = report.cell("requests.carried_over.total") or 0
-    for st in statements(prose):
-        if st.kind == "received" and received is not None and st.value not in (received, received + carried):
-            out.append(
-                Finding(
-                    "narrative.mismatch",
-                    "warning",
-                    "requests.new_received.total",
-                    f"正文说收到政府信息公开申请{st.value}件，但第三部分表格“本年新收政府信息公开申请数量”总计为{received}件。",
-                    expected=received,
-                    found=st.value,
-                )
-            )
-        elif st.kind == "active_parts" and sum(st.parts) != st.value:
-            out.append(
-                Finding(
-                    "narrative.mismatch",
-                    "warning",
-                    "narrative.active",
-                    f"正文说主动公开政府信息{st.value}条，但其中所列各类合计为{sum(st.parts)}条"
-                    f"（{'+'.join(map(str, st.parts))}）。",
-                    expected=st.value,
-                    found=sum(st.parts),
-                )
-            )
-    return out
 
 
 def parse_bytes(data: bytes, name: str = "<bytes>") -> Report:

@@ -20,6 +20,8 @@ _PUBLISHED = re.compile(
     r"(?:发布|成文|印发|公开)(?:日期|时间)\D{0,6}((?:19|20)\d{2})\s*[-年/.]\s*(\d{1,2})\s*[-月/.]\s*(\d{1,2})"
 )
 _DATE_LINE = re.compile(r"^((?:19|20)\d{2})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日$")
+# a date alone under the title, as written by hand or by a renderer: 2021年3月4日, 2021-03-04, 2021.3.4
+_HEAD_DATE = re.compile(r"^[（(]?((?:19|20)\d{2})\s*[-年/.]\s*(\d{1,2})\s*[-月/.]\s*(\d{1,2})\s*日?[)）]?$")
 _PERIOD = re.compile(r"统计期限(?:从|为|自)?\s*((?:19|20)\d{2})\s*年")
 
 
@@ -67,6 +69,10 @@ def extract_meta(lines: list[str], script: str) -> Meta:
 def _published(lines: list[str]) -> str | None:
     for line in lines[:15]:
         m = _PUBLISHED.search(line.replace("|", " ").replace("\t", " "))
+        if m:
+            return _iso(m.groups())
+    for line in [ln.strip() for ln in lines[:8] if ln.strip()][1:4]:  # just under the title
+        m = _HEAD_DATE.match(line.replace(" ", ""))
         if m:
             return _iso(m.groups())
     tail = [ln.strip() for ln in lines[-8:] if ln.strip()]
