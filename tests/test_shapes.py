@@ -211,7 +211,10 @@ def test_words_meaning_nothing_are_blank_cells():
 
 
 def test_narrative_figures_of_requests_and_appeals():
-    prose = "本年度共收到政府信息公开申请3件，上年结转0件，办结4件，结转下年度继续办理0件。因政府信息公开被申请行政复议2件，被提起行政诉讼0件。"
+    prose = (
+        "本年度共收到政府信息公开申请3件，上年结转0件，办结4件，结转下年度继续办理0件。"
+        "因政府信息公开被申请行政复议2件，被提起行政诉讼0件。"
+    )
     r = parse(report_text(ROWS_2019).replace("本年度共收到政府信息公开申请3件。", prose))
     wrong = {(f.where, f.expected, f.found) for f in r.findings if f.rule == "narrative.mismatch"}
     assert wrong == {("requests.processed_total.total", 3, 4), ("appeals.review.total", 1, 2)}
