@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell cksum pyproject.toml | cut -d' ' -f1)
 
-.PHONY: demo test docs bench samples clean
+.PHONY: demo test docs bench samples examples clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -31,6 +31,9 @@ bench: $(STAMP)  ## reports/second against a baseline measured in the same run
 
 samples: $(STAMP)  ## regenerate the bundled samples
 	rm -rf samples && $(BIN)/nianbao samples samples/ -n 12
+
+examples: $(STAMP)  ## render the five seed reports to DOCX and HTML in docs/examples/
+	NIANBAO=$(BIN)/nianbao sh docs/examples/make.sh
 
 clean:
 	rm -rf $(VENV) out .pytest_cache

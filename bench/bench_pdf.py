@@ -6,7 +6,9 @@ Not a test.  Usage:
     .venv/bin/python bench/bench_pdf.py a.pdf b.pdf     # or measures the PDFs given
 
 The bare ``get_text_range`` run is the floor: the cost of pdfium parsing the pages and their text, with
-no layout work.  Ratios are against it (how many times slower than the floor).
+no layout work.  Ratios are against it (how many times slower than the floor).  When the PDFs are made
+here, each method's text also goes through nianbao's parser and its cells are compared with the report
+the PDF was made from (accuracy = cells equal / cells; wrong = non-null values that differ).
 """
 
 from __future__ import annotations
@@ -47,15 +49,60 @@ def plumber_tables(data: bytes) -> int:
         return len(pdf.pages)
 
 
-def make_pdfs(outdir: Path, count: int = 6) -> list[Path]:
-    from tests.office_fixtures import add_running_text, build_docx, convert_many, make_report
+def plumber_text(data: bytes) -> str:
+    """pdfplumber's tables (rows as tab-separated lines) and the text around them, top to bottom."""
+    import io
 
-    docs = []
-    for i in range(count):
-        p = build_docx(make_report(100 + i, "2019" if i % 2 else "2021"), outdir / f"bench{i}.docx")
-        add_running_text(p, "某某县人民政府")
-        docs.append(p)
-    return convert_many(docs, "pdf", outdir)
+    import pdfplumber
+
+    out: list[str] = []
+    with pdfplumber.open(io.BytesIO(data)) as pdf:
+        for page in pdf.pages:
+            tables = page.find_tables()
+            items: list[tuple[float, str]] = []
+            for t in tables:
+                rows = t.extract()
+                items.append((t.bbox[1], "\n".join("\t".join(c or "" for c in r).replace("\n", "") for r in rows)))
+            rest = page
+            for t in tables:
+                rest = rest.outside_bbox(t.bbox)
+            for ln in rest.extract_text_lines():
+                items.append((ln["top"], ln["text"]))
+            out.extend(text for _, text in sorted(items, key=lambda it: it[0]))
+    return "\n".join(out)
+
+
+def nianbao_text(data: bytes) -> str:
+    from nianbao.readers import read_bytes
+
+    return read_bytes(data, "x.pdf").text
+
+
+def accuracy(texts: list[str], expected: list[dict]) -> tuple[int, float, int]:
+    """(cells, accuracy, wrong non-null) of the parser run on each method's text."""
+    import nianbao
+    from tests.conftest import compare
+
+    cells = bad = wrong = 0
+    for text, want in zip(texts, expected):
+        got = nianbao.parse_bytes(text.encode("utf-8"), "x.txt").to_dict()
+        cells += sum(len(c) for rows in want["tables"].values() for c in rows.values())
+        for where, have, _ in compare(got, want):
+            if where.startswith(("meta.", "template")):
+                continue
+            bad += 1
+            wrong += have is not None
+    return cells, 1 - bad / cells, wrong
+
+
+def make_pdfs(outdir: Path, count: int = 8) -> tuple[list[Path], list[dict]]:
+    """Generated reports rendered by nianbao (half of them without table borders), through LibreOffice."""
+    from tests.office_fixtures import add_running_text, convert_many, office_cases
+
+    cases = office_cases(outdir, count, seed=9, borderless_every=2)
+    for c in cases:
+        add_running_text(c.docx, "某某县人民政府")
+    return convert_many([c.docx for c in cases], "pdf", outdir), [c.expected for c in cases]
 
 
 def measure(fn: Callable[[bytes], int], blobs: list[bytes], repeat: int) -> tuple[float, int]:
@@ -69,8 +116,12 @@ def measure(fn: Callable[[bytes], int], blobs: list[bytes], repeat: int) -> tupl
 
 
 def main(argv: list[str]) -> None:
+    expected: list[dict] = []
     with tempfile.TemporaryDirectory() as tmp:
-        paths = [Path(a) for a in argv] or make_pdfs(Path(tmp))
+        if argv:
+            paths = [Path(a) for a in argv]
+        else:
+            paths, expected = make_pdfs(Path(tmp))
         blobs = [p.read_bytes() for p in paths]
     runs = [
         ("pypdfium2 get_text_range (floor)", bare_pdfium, 5),
@@ -88,6 +139,11 @@ def main(argv: list[str]) -> None:
         print(f"{name:36} {pages:6d} {seconds:9.3f} {pages / seconds:9.1f} {seconds / floor:8.1f}")
     nb, pl = results[1][2], results[2][2]
     print(f"\nnianbao is {pl / nb:.1f}x faster than pdfplumber on these pages")
+    if expected:
+        print(f"\n{'method':36} {'cells':>6} {'accuracy':>9} {'wrong':>6}")
+        for name, fn in (("nianbao PdfReader", nianbao_text), ("pdfplumber extract_tables+text", plumber_text)):
+            cells, acc, wrong = accuracy([fn(b) for b in blobs], expected)
+            print(f"{name:36} {cells:6d} {acc:9.4%} {wrong:6d}")
 
 
 def nianbao_reader(data: bytes) -> int:

@@ -4,14 +4,15 @@ from __future__ import annotations
 
 import json
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import click
 
 from . import __version__
 from .batch import expand, parse_many
-from .model import Report
+from .errors import NianbaoError
+from .model import Report, load_json
 
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 
@@ -39,9 +40,9 @@ def _paths(paths: tuple[str, ...]) -> list[str]:
     return files
 
 
-def _reports(files: list[str], jobs: int, label: str) -> Iterator[Report]:
+def _reports(files: list[str], jobs: int, scheduler: str | None, label: str) -> Iterator[Report]:
     """Reports in input order, with a progress bar on a terminal when there are many."""
-    stream = parse_many(files, jobs)
+    stream = parse_many(files, jobs, scheduler)
     if len(files) < 20 or not sys.stderr.isatty():
         yield from stream
         return
@@ -54,9 +55,16 @@ def _reports(files: list[str], jobs: int, label: str) -> Iterator[Report]:
             yield r
 
 
-_jobs = click.option(
-    "-j", "--jobs", type=int, default=1, show_default=True, help="Processes to use (0 = one per core)."
-)
+def _jobs(fn: Callable[..., None]) -> Callable[..., None]:
+    """-j/--jobs and --scheduler: the options of every command that reads many files."""
+    fn = click.option(
+        "--scheduler",
+        metavar="ADDRESS",
+        help="Parse on a Dask cluster: its scheduler address (tcp://host:8786), or 'local' for one on this machine.",
+    )(fn)
+    return click.option(
+        "-j", "--jobs", type=int, default=1, show_default=True, help="Processes to use (0 = one per core)."
+    )(fn)
 
 
 @cli.command()
@@ -72,7 +80,7 @@ _jobs = click.option(
 )
 @click.option("-o", "--out", type=click.Path(dir_okay=False, writable=True), help="Write here instead of stdout.")
 @_jobs
-def parse(paths: tuple[str, ...], fmt: str, out: str | None, jobs: int) -> None:
+def parse(paths: tuple[str, ...], fmt: str, out: str | None, jobs: int, scheduler: str | None) -> None:
     """Parse reports (files or folders) into the canonical JSON.
 
     Unreadable files are not skipped: each gives a report with a source.* finding.
@@ -84,7 +92,7 @@ def parse(paths: tuple[str, ...], fmt: str, out: str | None, jobs: int) -> None:
         nianbao parse reports/ --format csv --out reports.csv
     """
     files = _paths(paths)
-    reports = _reports(files, jobs, "parsing")
+    reports = _reports(files, jobs, scheduler, "parsing")
     if out:
         Path(out).parent.mkdir(parents=True, exist_ok=True)
     sink = open(out, "w", encoding="utf-8", newline="") if out else sys.stdout  # noqa: SIM115
@@ -113,7 +121,7 @@ def parse(paths: tuple[str, ...], fmt: str, out: str | None, jobs: int) -> None:
 @click.option("--json", "as_json", is_flag=True, help="Print the findings as JSON Lines, one report a line.")
 @click.option("--all", "show_all", is_flag=True, help="Also list reports with no findings.")
 @_jobs
-def check(paths: tuple[str, ...], as_json: bool, show_all: bool, jobs: int) -> None:
+def check(paths: tuple[str, ...], as_json: bool, show_all: bool, jobs: int, scheduler: str | None) -> None:
     """Check reports against the format's rules and print the findings.
 
     Exit status 1 when any report has an error-severity finding (the 勾稽关系 fails, a section or table
@@ -130,7 +138,7 @@ def check(paths: tuple[str, ...], as_json: bool, show_all: bool, jobs: int) -> N
     console = Console(highlight=False, width=None if sys.stdout.isatty() else 160)
     errors = 0
     counts = {"error": 0, "warning": 0, "info": 0}
-    for r in _reports(files, jobs, "checking"):
+    for r in _reports(files, jobs, scheduler, "checking"):
         errors += r.has_errors
         for f in r.findings:
             counts[f.severity] = counts.get(f.severity, 0) + 1
@@ -201,14 +209,85 @@ def render(report: str, fmt: str, out: str) -> None:
 
     if report.endswith(".json"):
         try:
-            data = json.loads(Path(report).read_text(encoding="utf-8"))
-            if not isinstance(data, dict) or "tables" not in data:
-                raise ValueError("no 'tables' object")
-            rep = Report.from_dict(data)
-        except (ValueError, KeyError, TypeError, AttributeError) as e:
-            raise click.ClickException(f"{report}: 不是规范的报告 JSON (not a canonical report JSON): {e}") from None
+            rep = load_json(report)
+        except NianbaoError as e:
+            raise click.ClickException(str(e)) from None
     else:
         rep = parse_report(report)
     Path(out).parent.mkdir(parents=True, exist_ok=True)
     render_report(rep, fmt, Path(out))
     click.echo(out)
+
+
+@cli.command()
+@click.option(
+    "--template", "template", type=click.Choice(["2021", "2019"]), default="2021", show_default=True,
+    help="The national format: 2021 for reports on 2021 and later, 2019 for 2019 and 2020.",
+)  # fmt: skip
+@click.option("-o", "--out", type=click.Path(dir_okay=False, writable=True), required=True, help="XLSX file to write.")
+@click.option("--organ", help="Pre-fill the reporting organ (填报单位).")
+@click.option("--year", type=click.IntRange(2008, 2100), help="Pre-fill the year the report covers.")
+def template(template: str, out: str, organ: str | None, year: int | None) -> None:
+    """Write the fill-in workbook (填报表) of a template: XLSX with locked labels, checked inputs and totals.
+
+    Totals are formulas; a check row under the requests table turns red when the 勾稽关系 fails. The filled
+    workbook reads back with `nianbao parse` and renders with `nianbao render`.
+
+    Example:
+
+        nianbao template --template 2021 --out 填报表.xlsx
+
+        nianbao render 填报表.xlsx --to docx --out 年报.docx
+    """
+    from .render.workbook import write_template
+
+    if not out.lower().endswith((".xlsx", ".xlsm")):
+        raise click.ClickException(
+            f"{out}: 填报表是 Excel 工作簿，文件名应以 .xlsx 结尾 (the workbook must be a .xlsx file)"
+        )
+    Path(out).parent.mkdir(parents=True, exist_ok=True)
+    try:
+        write_template(template, out, organ, year)
+    except NianbaoError as e:
+        raise click.ClickException(str(e)) from None
+    click.echo(out)
+
+
+@cli.command()
+@click.argument("a", type=click.Path(exists=True, dir_okay=False))
+@click.argument("b", type=click.Path(exists=True, dir_okay=False))
+@click.option("--to", "fmt", type=click.Choice(["html", "docx"]), help="Write the comparison as HTML or DOCX.")
+@click.option("-o", "--out", type=click.Path(dir_okay=False, writable=True), help="File to write (with --to).")
+def compare(a: str, b: str, fmt: str | None, out: str | None) -> None:
+    """Compare two reports: every changed cell with its absolute and relative change, prose per section.
+
+    A and B are report files (any format nianbao reads) or canonical JSON. Across templates the 2019
+    （六）其他处理 row is compared with the sum of the three 2021 rows, and rows or fields that cannot be
+    compared are listed. Prose similarity needs both inputs to be documents.
+
+    Example:
+
+        nianbao compare 2020年报.pdf 2021年报.docx
+
+        nianbao compare a.json b.json --to html --out 比较.html
+    """
+    from rich.console import Console
+
+    from .compare import compare_files, print_comparison, write_comparison
+
+    if out and not fmt:
+        fmt = Path(out).suffix.lower().lstrip(".")
+        if fmt not in ("html", "docx"):
+            raise click.ClickException(f"{out}: 请用 --to html 或 --to docx 指定格式 (give --to html or --to docx)")
+    if fmt and not out:
+        raise click.ClickException(f"--to {fmt} 需要 --out 指定输出文件 (--to needs --out FILE)")
+    try:
+        result = compare_files(a, b)
+    except NianbaoError as e:
+        raise click.ClickException(f"{e.path or ''}: {e.message}".lstrip(": ")) from None
+    if fmt and out:
+        Path(out).parent.mkdir(parents=True, exist_ok=True)
+        write_comparison(result, fmt, out)
+        click.echo(out)
+        return
+    print_comparison(result, Console(highlight=False, width=None if sys.stdout.isatty() else 160))

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field, replace
+from pathlib import Path
 from typing import Any
 
 from .formats import empty_tables, flat_paths
@@ -121,3 +123,20 @@ class Report:
             source=Source(src.get("path"), src.get("sha256"), src.get("kind")),
             findings=tuple(Finding.from_dict(f) for f in d.get("findings") or ()),
         )
+
+
+def load_json(path: str | Path) -> Report:
+    """A canonical report JSON file (as ``nianbao parse`` writes it); a clear error when it is not one."""
+    from .errors import UnreadableFile
+
+    try:
+        data = json.loads(Path(path).read_text(encoding="utf-8"))
+        if not isinstance(data, dict) or "tables" not in data:
+            raise ValueError("no 'tables' object")
+        return Report.from_dict(data)
+    except OSError as e:
+        raise UnreadableFile(f"无法读取文件 (cannot read the file): {e.strerror or e}", path=str(path)) from None
+    except (ValueError, KeyError, TypeError, AttributeError) as e:
+        raise UnreadableFile(
+            f"不是规范的报告 JSON (not a canonical report JSON): {e}", path=str(path), expected="nianbao parse output"
+        ) from None

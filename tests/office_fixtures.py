@@ -383,3 +383,68 @@ def build_ofd(report: Report, path: Path) -> Path:
         for name, body in files.items():
             zf.writestr(name, '<?xml version="1.0" encoding="UTF-8"?>' + body)
     return path
+
+
+# ---------------------------------------------------------------- generated office cases (render_docx + LibreOffice)
+
+
+@dataclass(frozen=True)
+class OfficeCase:
+    """One generated report written as an office would: DOCX by nianbao's renderer, maybe Traditional, maybe
+    typed without table borders; ``expected`` is the canonical JSON a perfect reader + parser returns."""
+
+    name: str
+    docx: Path
+    expected: dict
+    borderless: bool
+    traditional: bool
+
+
+def _render_case(args: tuple[int, str, bool, bool, str]) -> tuple[dict, Path]:
+    """Render one case (in a worker process: python-docx's merged cells cost about a second a table set)."""
+    seed, template, traditional, borderless, path = args
+    import dataclasses
+
+    import docx
+    from docx.oxml.ns import qn
+
+    from nianbao.render import render_docx
+    from nianbao.synth import random_report
+    from nianbao.synth.render import to_traditional
+
+    report = random_report(random.Random(seed), template)
+    render_docx(report, path)
+    if traditional or borderless:
+        d = docx.Document(path)
+        if traditional:
+            paras = list(d.paragraphs) + [
+                p for t in d.tables for row in t.rows for c in row.cells for p in c.paragraphs
+            ]
+            for p in paras:
+                for run in p.runs:
+                    run.text = to_traditional(run.text)
+            report = dataclasses.replace(report, meta=dataclasses.replace(report.meta, script="traditional"))
+        if borderless:  # borders removed from every table and cell: only the characters' positions are left
+            for el in d.element.body.iter(qn("w:tblBorders"), qn("w:tcBorders")):
+                el.getparent().remove(el)
+            for t in d.tables:
+                t.style = d.styles["Normal Table"]
+        d.save(path)
+    return report.to_dict(), Path(path)
+
+
+def office_cases(outdir: Path, n: int, seed: int = 0, *, borderless_every: int = 3) -> list[OfficeCase]:
+    """``n`` generated reports of both templates (every fifth in Traditional script), each rendered to DOCX;
+    every ``borderless_every``-th one also as a copy without table borders.  Rendering runs on every core."""
+    from concurrent.futures import ProcessPoolExecutor
+
+    outdir.mkdir(parents=True, exist_ok=True)
+    jobs = []
+    for i in range(n):
+        template, traditional = ("2019", "2021")[i % 2], i % 5 == 3
+        jobs.append((seed * 1000 + i, template, traditional, False, str(outdir / f"g{i:03d}.docx")))
+        if i % borderless_every == borderless_every - 1:
+            jobs.append((seed * 1000 + i, template, traditional, True, str(outdir / f"g{i:03d}_nb.docx")))
+    with ProcessPoolExecutor(max_workers=max(1, min(len(jobs), os.cpu_count() or 1))) as pool:
+        done = list(pool.map(_render_case, jobs, chunksize=4))
+    return [OfficeCase(Path(job[4]).stem, path, expected, job[3], job[2]) for job, (expected, path) in zip(jobs, done)]

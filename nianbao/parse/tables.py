@@ -138,6 +138,8 @@ def place(
     nums = [t for t in toks if t.kind == NUMBER]
     if len(nums) == n:
         return [whole(t.parts) for t in nums], None
+    if not nums:  # every cell blank (null), or the cells are not there at all
+        return [None] * n, None if sum(t.kind == BLANK for t in toks) >= n else "structure.missing_cells"
     if cells.shift is None:
         data_col = None  # the label's line lost columns we cannot count: place by order and arithmetic only
     elif cells.shift:

@@ -50,8 +50,10 @@ def _readers() -> list[tuple[float, Reader]]:
     """Every reader, by priority (built once: the batch asks for them on every file)."""
     from .html import HtmlReader
     from .text import TextReader
+    from .xlsx import XlsxReader
 
-    found: list[tuple[float, Reader]] = [(0.0, HtmlReader()), (10.0, TextReader())]
+    # XLSX by its magic bytes, before HTML and text; openpyxl is imported only when a workbook is read.
+    found: list[tuple[float, Reader]] = [(-1.0, XlsxReader()), (0.0, HtmlReader()), (10.0, TextReader())]
     try:  # readers for office documents live in their own modules (issue 3)
         from .office import OFFICE_READERS
     except ImportError:

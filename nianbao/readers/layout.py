@@ -10,30 +10,43 @@ table's next page, and joins prose lines back into paragraphs.  Coordinates are 
 from __future__ import annotations
 
 import re
+from bisect import bisect_left, bisect_right
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from statistics import median
 
 
-@dataclass(frozen=True, slots=True)
 class Glyph:
-    x0: float
-    top: float
-    x1: float
-    bottom: float
-    text: str
+    """One character's box and text.
 
-    @property
-    def cx(self) -> float:
-        return (self.x0 + self.x1) / 2
+    A plain slotted class with its centre and size worked out once: pages have thousands of characters,
+    and building them and reading those values are most of the layout's cost.  Treat it as immutable.
+    """
 
-    @property
-    def cy(self) -> float:
-        return (self.top + self.bottom) / 2
+    __slots__ = ("x0", "top", "x1", "bottom", "text", "cx", "cy", "size")
 
-    @property
-    def size(self) -> float:
-        return max(self.bottom - self.top, 1.0)
+    def __init__(self, x0: float, top: float, x1: float, bottom: float, text: str) -> None:
+        self.x0, self.top, self.x1, self.bottom, self.text = x0, top, x1, bottom, text
+        self.cx = (x0 + x1) / 2
+        self.cy = (top + bottom) / 2
+        self.size = max(bottom - top, 1.0)
+
+    def __repr__(self) -> str:
+        return f"Glyph({self.x0!r}, {self.top!r}, {self.x1!r}, {self.bottom!r}, {self.text!r})"
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Glyph):
+            return NotImplemented
+        return (self.x0, self.top, self.x1, self.bottom, self.text) == (
+            other.x0,
+            other.top,
+            other.x1,
+            other.bottom,
+            other.text,
+        )
+
+    def __hash__(self) -> int:
+        return hash((self.x0, self.top, self.x1, self.bottom, self.text))
 
 
 @dataclass
@@ -85,43 +98,88 @@ _CJK = re.compile(r"[\u2e80-\u9fff\uf900-\ufaff\u3000-\u303f\uff00-\uffef]")
 # ---------------------------------------------------------------- characters -> lines
 
 
+def glyph_rows(glyphs: list[Glyph]) -> list[list[Glyph]]:
+    """Group characters into text rows by vertical overlap, each row sorted left to right."""
+    rows: list[list[Glyph]] = []
+    row: list[Glyph] = []
+    top = bottom = 0.0  # the current row's vertical span
+    for g in sorted(glyphs, key=_by_line):
+        if row:
+            overlap = (bottom if bottom < g.bottom else g.bottom) - (top if top > g.top else g.top)
+            height = bottom - top
+            if overlap >= 0.5 * (height if height < g.size else g.size) and abs(g.cy - (top + bottom) / 2) < 0.6 * (
+                g.size if g.size > height else height
+            ):
+                row.append(g)
+                top, bottom = (top if top < g.top else g.top), (bottom if bottom > g.bottom else g.bottom)
+                continue
+        row = [g]
+        rows.append(row)
+        top, bottom = g.top, g.bottom
+    for row in rows:
+        row.sort(key=_by_x)
+    return rows
+
+
+def _by_line(g: Glyph) -> tuple[float, float]:
+    return g.cy, g.x0
+
+
+def _by_x(g: Glyph) -> float:
+    return g.x0
+
+
+def split_words(row: list[Glyph], size: float, *, split_cells: bool = True) -> list[list[Glyph]]:
+    """A row's cells: characters split by wide gaps (narrower ones next to a number)."""
+    words: list[list[Glyph]] = []
+    prev: Glyph | None = None
+    for g in row:
+        if prev is not None and split_cells:
+            gap = g.x0 - prev.x1
+            numeric = prev.text.isdigit() or g.text.isdigit() or g.text in "-+"
+            if gap > CELL_GAP * size or (numeric and gap > NUMBER_GAP * size):
+                words.append([])
+        if not words:
+            words.append([])
+        words[-1].append(g)
+        prev = g
+    return words
+
+
+def word_text(word: list[Glyph], size: float) -> str:
+    """A cell's characters, with a space where the gap between two of them is a space."""
+    out: list[str] = []
+    prev: Glyph | None = None
+    for g in word:
+        if prev is not None and g.x0 - prev.x1 > SPACE_GAP * size and out and not out[-1].isspace():
+            out.append(" ")
+        out.append(g.text)
+        prev = g
+    return "".join(out).strip()
+
+
+def row_size(row: list[Glyph]) -> float:
+    """The median glyph size (as statistics.median, without its overhead: it runs once per line and cell)."""
+    sizes = sorted([g.size for g in row])
+    n = len(sizes)
+    if not n:
+        raise ValueError("no glyphs")
+    mid = n // 2
+    return sizes[mid] if n % 2 else (sizes[mid - 1] + sizes[mid]) / 2
+
+
+def make_line(row: list[Glyph], cells: list[str], size: float) -> Line:
+    top = min(g.top for g in row)
+    return Line(row[0].x0, top, max(g.x1 for g in row), max(g.bottom for g in row), cells, size)
+
+
 def glyphs_to_lines(glyphs: list[Glyph], *, split_cells: bool = True) -> list[Line]:
     """Group characters into lines (by vertical overlap) and a line into cells (by wide gaps)."""
-    rows: list[list[Glyph]] = []
-    spans: list[tuple[float, float]] = []
-    for g in sorted(glyphs, key=lambda g: (g.cy, g.x0)):
-        if rows:
-            top, bottom = spans[-1]
-            overlap = min(bottom, g.bottom) - max(top, g.top)
-            if overlap >= 0.5 * min(bottom - top, g.size) and abs(g.cy - (top + bottom) / 2) < 0.6 * max(
-                g.size, bottom - top
-            ):
-                rows[-1].append(g)
-                spans[-1] = (min(top, g.top), max(bottom, g.bottom))
-                continue
-        rows.append([g])
-        spans.append((g.top, g.bottom))
     lines: list[Line] = []
-    for row in rows:
-        row.sort(key=lambda g: g.x0)
-        size = median(g.size for g in row)
-        cells: list[str] = []
-        cur: list[str] = []
-        prev: Glyph | None = None
-        for g in row:
-            if prev is not None:
-                gap = g.x0 - prev.x1
-                numeric = prev.text.isdigit() or g.text.isdigit() or g.text in "-+"
-                if split_cells and (gap > CELL_GAP * size or (numeric and gap > NUMBER_GAP * size)):
-                    cells.append("".join(cur).strip())
-                    cur = []
-                elif gap > SPACE_GAP * size and cur and not cur[-1].isspace():
-                    cur.append(" ")
-            cur.append(g.text)
-            prev = g
-        cells.append("".join(cur).strip())
-        top = min(g.top for g in row)
-        lines.append(Line(row[0].x0, top, max(g.x1 for g in row), max(g.bottom for g in row), cells, size))
+    for row in glyph_rows(glyphs):
+        size = row_size(row)
+        cells = [word_text(w, size) for w in split_words(row, size, split_cells=split_cells)]
+        lines.append(make_line(row, cells, size))
     return lines
 
 
@@ -206,9 +264,13 @@ def segments_to_grids(segments: list[tuple[float, float, float, float]]) -> list
     if len(hs) < 2 or len(vs) < 2:
         return []
     uf = _UF(len(hs) + len(vs))
+    order = sorted(range(len(vs)), key=lambda j: vs[j].pos)  # verticals by x, to find the ones a line crosses
+    vx = [vs[j].pos for j in order]
     for i, h in enumerate(hs):
-        for j, v in enumerate(vs):
-            if h.a - SNAP <= v.pos <= h.b + SNAP and v.a - SNAP <= h.pos <= v.b + SNAP:
+        for k in range(bisect_left(vx, h.a - SNAP), bisect_right(vx, h.b + SNAP)):
+            j = order[k]
+            v = vs[j]
+            if v.a - SNAP <= h.pos <= v.b + SNAP:
                 uf.union(i, len(hs) + j)
     groups: dict[int, tuple[list[_Seg], list[_Seg]]] = defaultdict(lambda: ([], []))
     for i, h in enumerate(hs):
@@ -233,6 +295,17 @@ def _covers(segs: list[_Seg], pos: float, a: float, b: float) -> bool:
     return False
 
 
+def _near(segs: list[_Seg], edges: list[float]) -> list[list[_Seg]]:
+    """For each grid edge, the lines within SNAP of it: ``_covers`` need only look at those."""
+    return [[s for s in segs if abs(s.pos - e) <= SNAP] for e in edges]
+
+
+def _reach(segs: list[_Seg], mids: list[float]) -> list[float]:
+    """For each midpoint, the smallest position of a line whose extent (give or take SNAP) holds it."""
+    inf = float("inf")
+    return [min((s.pos for s in segs if s.a - SNAP <= m <= s.b + SNAP), default=inf) for m in mids]
+
+
 def _grid(hs: list[_Seg], vs: list[_Seg]) -> _Grid | None:
     xs, ys = _clusters([v.pos for v in vs]), _clusters([h.pos for h in hs])
     nr, nc = len(ys) - 1, len(xs) - 1
@@ -240,16 +313,17 @@ def _grid(hs: list[_Seg], vs: list[_Seg]) -> _Grid | None:
         return None
     uf = _UF(nr * nc)
     inside = [[False] * nc for _ in range(nr)]
+    # an elementary box belongs to the table when some border encloses it on the left and above: a vertical
+    # line through the row's middle starts left of it, a horizontal one through the column's middle above it
+    left = _reach(vs, [(ys[r] + ys[r + 1]) / 2 for r in range(nr)])
+    above = _reach(hs, [(xs[c] + xs[c + 1]) / 2 for c in range(nc)])
+    near_x, near_y = _near(vs, xs), _near(hs, ys)
     for r in range(nr):
         for c in range(nc):
-            # an elementary box belongs to the table when some border encloses it on the left and above
-            ym, xm = (ys[r] + ys[r + 1]) / 2, (xs[c] + xs[c + 1]) / 2
-            inside[r][c] = any(v.a - SNAP <= ym <= v.b + SNAP and v.pos <= xs[c] + SNAP for v in vs) and any(
-                h.a - SNAP <= xm <= h.b + SNAP and h.pos <= ys[r] + SNAP for h in hs
-            )
-            if c + 1 < nc and not _covers(vs, xs[c + 1], ys[r], ys[r + 1]):
+            inside[r][c] = left[r] <= xs[c] + SNAP and above[c] <= ys[r] + SNAP
+            if c + 1 < nc and not _covers(near_x[c + 1], xs[c + 1], ys[r], ys[r + 1]):
                 uf.union(r * nc + c, r * nc + c + 1)
-            if r + 1 < nr and not _covers(hs, ys[r + 1], xs[c], xs[c + 1]):
+            if r + 1 < nr and not _covers(near_y[r + 1], ys[r + 1], xs[c], xs[c + 1]):
                 uf.union(r * nc + c, (r + 1) * nc + c)
     boxes: dict[int, list[int]] = {}
     for r in range(nr):
@@ -317,13 +391,15 @@ def _index(edges: list[float], v: float) -> int | None:
 
 def page_items(page: PageLayout) -> tuple[list[Item], bool]:
     """A page's lines and tables in reading order (top to bottom); True when a ruled table was found."""
+    from .borderless import rebuild  # it builds on this module's line steps
+
     rest = [g for g in page.glyphs if g.text.strip()]
     items: list[Item] = []
     for grid in segments_to_grids(page.segments):
         table, rest = _fill_grid(grid, rest)
         if table.rows and (len(table.rows) > 1 or len(table.rows[0]) > 1):
             items.append(table)
-    items.extend(glyphs_to_lines(rest))
+    items.extend(rebuild(glyph_rows(rest), page.width))
     items.sort(key=lambda it: (it.top, it.x0))
     return items, any(isinstance(it, Table) for it in items)
 
@@ -373,6 +449,8 @@ def pages_to_text(pages: list[PageLayout]) -> tuple[str, bool]:
         grid = grid or g
         laid.append((page, items))
     drop = _running_lines(laid)
+    sizes = [it.size for _, items in laid for it in items if isinstance(it, Line)]
+    body = median(sizes) if sizes else 0.0
     out: list[str] = []
     prev_table: Table | None = None  # the table that ended the previous page (for repeated headers)
     chain: list[tuple[Table, dict[int, int]]] = []  # parts of a table running over pages: row -> index in out
@@ -383,7 +461,10 @@ def pages_to_text(pages: list[PageLayout]) -> tuple[str, bool]:
         left = min((ln.x0 for ln in lines), default=0.0)
         right = max((ln.x1 for ln in lines), default=layout.width)
         ended: Table | None = None
+        prev_item: Line | None = None  # the line before, for a centred title broken over two lines
         for n, it in enumerate(kept):
+            if isinstance(it, Table) or len(it.cells) > 1:
+                prev_item = None
             last_line = None if isinstance(it, Table) or len(it.cells) > 1 else last_line
             if isinstance(it, Table):
                 start = 0
@@ -411,11 +492,13 @@ def pages_to_text(pages: list[PageLayout]) -> tuple[str, bool]:
             if len(it.cells) > 1:
                 out.append(it.text)
                 continue
-            if last_line is not None and _continues(last_line, it, left, right) and out:
+            wrapped = last_line is not None and _continues(last_line, it, left, right)
+            if out and (wrapped or (prev_item is not None and _title_goes_on(prev_item, it, layout.width, body))):
                 out[-1] = join_wrapped([out[-1], it.text])
             else:
                 out.append(it.text)
             last_line = it if it.x1 >= right - 1.5 * it.size else None
+            prev_item = it
         prev_table = ended
     return "\n".join(out), grid
 
@@ -426,6 +509,14 @@ def _continues(prev: Line, line: Line, left: float, right: float) -> bool:
         return False
     same_page_gap = line.top - prev.bottom
     return same_page_gap < 1.2 * line.size or same_page_gap < 0  # negative: continued on a new page
+
+
+def _title_goes_on(prev: Line, line: Line, width: float, body: float) -> bool:
+    """Two centred lines in the same large type, one under the other, are one title broken in two."""
+    if len(prev.cells) != 1 or abs(prev.size - line.size) > 0.05 * line.size or line.size < 1.2 * body:
+        return False
+    centred = all(abs((ln.x0 + ln.x1) / 2 - width / 2) < 2 * ln.size for ln in (prev, line))
+    return centred and 0 <= line.top - prev.bottom < 0.8 * line.size and not _HEADING.match(line.text)
 
 
 def _same_table(prev: Table, new: Table) -> bool:

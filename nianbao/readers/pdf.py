@@ -137,51 +137,150 @@ def _page_layout(page: Any, raw: Any) -> PageLayout:
             return h - v1, u0, h - v0, u1
         return u0, v0, u1, v1
 
-    glyphs = [Glyph(*box(*c[:4]), c[4]) for c in chars]
+    # the same turn as box(), written out per quadrant: it runs once per character
+    if quadrant == 1:
+        glyphs = [Glyph(y1 - t, w - (r - x0), y1 - b, w - (le - x0), ch) for le, b, r, t, ch in chars]
+    elif quadrant == 2:
+        glyphs = [Glyph(w - (r - x0), h - (y1 - b), w - (le - x0), h - (y1 - t), ch) for le, b, r, t, ch in chars]
+    elif quadrant == 3:
+        glyphs = [Glyph(h - (y1 - b), le - x0, h - (y1 - t), r - x0, ch) for le, b, r, t, ch in chars]
+    else:
+        glyphs = [Glyph(le - x0, y1 - t, r - x0, y1 - b, ch) for le, b, r, t, ch in chars]
     segments = _segments(page, raw, box) if glyphs else []
     width, height = (h, w) if quadrant in (1, 3) else (w, h)
     return PageLayout(width, height, glyphs, segments)
 
 
+class _Bare:
+    """pdfium functions without ctypes' argument conversion, which costs more than most of the calls themselves.
+
+    The copies take plain ints and ctypes pointers only; they are made once, from the functions pypdfium2 loaded.
+    """
+
+    def __init__(self, raw: Any) -> None:
+        def bare(fn: Any, restype: Any) -> Any:
+            copy = type(fn)(ctypes.cast(fn, ctypes.c_void_p).value)
+            copy.restype = restype
+            return copy
+
+        self.unicode = bare(raw.FPDFText_GetUnicode, ctypes.c_uint)
+        self.box = bare(raw.FPDFText_GetLooseCharBox, ctypes.c_int)
+        self.angle = bare(raw.FPDFText_GetCharAngle, ctypes.c_float)
+        self.origin = bare(raw.FPDFText_GetCharOrigin, ctypes.c_int)
+        self.size = bare(raw.FPDFText_GetFontSize, ctypes.c_double)
+        self.text = bare(raw.FPDFText_GetText, ctypes.c_int)
+        gen, obj = getattr(raw, "FPDFText_IsGenerated", None), getattr(raw, "FPDFText_GetTextObject", None)
+        self.is_generated = bare(gen, ctypes.c_int) if gen is not None else None
+        self.text_object = bare(obj, ctypes.c_void_p) if obj is not None else None
+        # page objects come back as pypdfium2's pointer type, so that they can be passed on as they are
+        self.page_count = bare(raw.FPDFPage_CountObjects, ctypes.c_int)
+        self.page_object = bare(raw.FPDFPage_GetObject, raw.FPDF_PAGEOBJECT)
+        self.form_count = bare(raw.FPDFFormObj_CountObjects, ctypes.c_int)
+        self.form_object = bare(raw.FPDFFormObj_GetObject, raw.FPDF_PAGEOBJECT)
+        self.type = bare(raw.FPDFPageObj_GetType, ctypes.c_int)
+        self.bounds = bare(raw.FPDFPageObj_GetBounds, ctypes.c_int)
+
+
+_BARE: _Bare | None = None
+_KEEP: dict[str, bool] = {}  # character -> is it a glyph to keep (not blank, not a control or private code)
+
+
+def _keep(ch: str) -> bool:
+    u = ord(ch)
+    if u <= 32 or 0xD800 <= u <= 0xDFFF or u in (0xFFFE, 0xFFFF, 0xA0, 0x3000):
+        return False
+    return not unicodedata.category(ch).startswith("C")
+
+
+def _bare(raw: Any) -> _Bare:
+    global _BARE
+    if _BARE is None:
+        _BARE = _Bare(raw)
+    return _BARE
+
+
+def _page_text(tp: Any, n: int, api: _Bare) -> str:
+    """The page's characters, one per index: the whole text in one call when it lines up with the indexes."""
+    buf = ctypes.create_string_buffer(2 * n + 2)
+    got = api.text(tp, 0, n, buf)
+    text = buf.raw[: 2 * max(got - 1, 0)].decode("utf-16-le", "surrogatepass")
+    if len(text) == n:
+        return text
+    return "".join(chr(u) if u < 0x110000 else "\ufffd" for u in (api.unicode(tp, i) for i in range(n)))
+
+
 def _chars(textpage: Any, raw: Any) -> tuple[list[tuple[float, float, float, float, str]], int]:
-    """(left, bottom, right, top, char) in user space, and the page's main text direction in quarter turns."""
+    """(left, bottom, right, top, char) in user space, and the page's main text direction in quarter turns.
+
+    The angle, font size and baseline are the text object's, so they are read once per run of characters
+    from one object; only the box is read per character (the baseline per character when it varies).
+    """
+    api = _bare(raw)
     tp = textpage.raw
     n = raw.FPDFText_CountChars(tp)
+    text = _page_text(tp, n, api)
+    keep = _KEEP
     rect = raw.FS_RECTF()
-    get_unicode, get_box, get_angle = raw.FPDFText_GetUnicode, raw.FPDFText_GetLooseCharBox, raw.FPDFText_GetCharAngle
-    get_origin, get_size = raw.FPDFText_GetCharOrigin, raw.FPDFText_GetFontSize
-    ox, oy = ctypes.c_double(), ctypes.c_double()
-    is_generated = getattr(raw, "FPDFText_IsGenerated", None)
+    prect = ctypes.byref(rect)
+    get_box, text_object, is_generated = api.box, api.text_object, api.is_generated
+    # (text object, [(index, left, bottom, right, top, char)]) in page order
+    runs: list[tuple[int | None, list[tuple[int, float, float, float, float, str]]]] = []
+    last: Any = -1
+    for i, ch in enumerate(text):
+        ok = keep.get(ch)
+        if ok is None:
+            ok = keep[ch] = _keep(ch)
+        if not ok:
+            continue
+        obj = text_object(tp, i) if text_object is not None else None
+        if obj is None and is_generated is not None and is_generated(tp, i) == 1:
+            continue
+        if not get_box(tp, i, prect):
+            continue
+        left, bottom, right, top = rect.left, rect.bottom, rect.right, rect.top
+        if right - left <= 0 and top - bottom <= 0:
+            continue
+        if obj is None or obj != last:
+            runs.append((obj, []))
+            last = obj
+        runs[-1][1].append((i, left, bottom, right, top, ch))
     out: list[tuple[float, float, float, float, str]] = []
     turns = [0, 0, 0, 0]
-    for i in range(n):
-        u = get_unicode(tp, i)
-        if u <= 32 or 0xD800 <= u <= 0xDFFF or u in (0xFFFE, 0xFFFF, 0xA0, 0x3000):
-            continue
-        if is_generated is not None and is_generated(tp, i) == 1:
-            continue
-        if not get_box(tp, i, ctypes.byref(rect)):
-            continue
-        if rect.right - rect.left <= 0 and rect.top - rect.bottom <= 0:
-            continue
-        ch = chr(u)
-        if unicodedata.category(ch).startswith("C"):
-            continue
-        angle = get_angle(tp, i)
-        q = round(angle / (math.pi / 2)) % 4 if angle >= 0 else 0
-        turns[q] += 1
-        # Tight boxes differ per glyph (a hyphen sits low, 一 in the middle): span the line from the
-        # baseline by the font size instead, so that characters of one line share one vertical extent.
-        get_origin(tp, i, ox, oy)
-        em = max(get_size(tp, i), min(rect.top - rect.bottom, rect.right - rect.left))
-        if q == 0:
-            out.append((rect.left, oy.value - 0.12 * em, rect.right, oy.value + 0.88 * em, ch))
-        elif q == 2:
-            out.append((rect.left, oy.value - 0.88 * em, rect.right, oy.value + 0.12 * em, ch))
-        elif q == 1:  # text runs downwards: the baseline is vertical at x, the glyphs' tops point to +x
-            out.append((ox.value - 0.12 * em, rect.bottom, ox.value + 0.88 * em, rect.top, ch))
-        else:
-            out.append((ox.value - 0.88 * em, rect.bottom, ox.value + 0.12 * em, rect.top, ch))
+    ox, oy = ctypes.c_double(), ctypes.c_double()
+    pox, poy = ctypes.byref(ox), ctypes.byref(oy)
+    get_origin, get_size, get_angle = api.origin, api.size, api.angle
+    for obj, run in runs:
+        singles = [run] if obj is not None else [[c] for c in run]
+        for part in singles:
+            first = part[0][0]
+            angle = get_angle(tp, first)
+            q = round(angle / (math.pi / 2)) % 4 if angle >= 0 else 0
+            turns[q] += len(part)
+            size = get_size(tp, first)
+            # the baseline: one for the run when its two ends agree (straight text), else per character
+            get_origin(tp, first, pox, poy)
+            base = oy.value if q in (0, 2) else ox.value
+            if len(part) > 1:
+                get_origin(tp, part[-1][0], pox, poy)
+                if (oy.value if q in (0, 2) else ox.value) != base:
+                    base = None
+            for i, left, bottom, right, top, ch in part:
+                if base is None:
+                    get_origin(tp, i, pox, poy)
+                    o = oy.value if q in (0, 2) else ox.value
+                else:
+                    o = base
+                # Tight boxes differ per glyph (a hyphen sits low, 一 in the middle): span the line from the
+                # baseline by the font size instead, so that characters of one line share one vertical extent.
+                em = max(size, min(top - bottom, right - left))
+                if q == 0:
+                    out.append((left, o - 0.12 * em, right, o + 0.88 * em, ch))
+                elif q == 2:
+                    out.append((left, o - 0.88 * em, right, o + 0.12 * em, ch))
+                elif q == 1:  # text runs downwards: the baseline is vertical at x, the glyphs' tops point to +x
+                    out.append((o - 0.12 * em, bottom, o + 0.88 * em, top, ch))
+                else:
+                    out.append((o - 0.88 * em, bottom, o + 0.12 * em, top, ch))
     return out, max(range(4), key=lambda q: turns[q])
 
 
@@ -189,47 +288,68 @@ def _segments(page: Any, raw: Any, box: Any) -> list[tuple[float, float, float, 
     """Thin boxes for every straight horizontal or vertical stroke or thin filled rectangle.
 
     Paths inside Form XObjects are in the form's space: their points go through the forms' matrices.
+    The page's objects are walked with bare pdfium calls: most of them are text, only looked at and skipped.
     """
+    pdfium, _ = _pdfium()
+    api = _bare(raw)
     thin = 3.0
     out: list[tuple[float, float, float, float]] = []
-    fx, fy = ctypes.c_float(), ctypes.c_float()
-    for obj in page.get_objects(filter=[raw.FPDF_PAGEOBJ_PATH], max_depth=3):
-        outer = None
-        container = obj.container
-        while container is not None:
-            m = container.get_matrix()
-            outer = m if outer is None else outer.multiply(m)
-            container = container.container
-        left, bottom, right, top = obj.get_bounds()
-        if outer is not None:
-            left, bottom, right, top = outer.on_rect(left, bottom, right, top)
-        if right - left <= thin or top - bottom <= thin:
-            if right - left > thin or top - bottom > thin:
-                out.append(box(left, bottom, right, top))
-            continue
-        n = raw.FPDFPath_CountSegments(obj.raw)
-        if n < 2 or n > MAX_PATH_SEGMENTS:
-            continue
-        m = obj.get_matrix()
-        if outer is not None:
-            m = m.multiply(outer)
-        pts: list[tuple[float, float]] = []
-        start: tuple[float, float] | None = None
-        for k in range(n):
-            seg = raw.FPDFPath_GetPathSegment(obj.raw, k)
-            raw.FPDFPathSegment_GetPoint(seg, fx, fy)
-            x, y = m.on_point(fx.value, fy.value)
-            kind = raw.FPDFPathSegment_GetType(seg)
-            if kind == raw.FPDF_SEGMENT_MOVETO or not pts:
-                pts = [(x, y)]
-                start = (x, y)
-            else:
-                if kind == raw.FPDF_SEGMENT_LINETO:
-                    _add_line(out, pts[-1], (x, y), box)
-                pts.append((x, y))
-            if raw.FPDFPathSegment_GetClose(seg) and start is not None:
-                _add_line(out, (x, y), start, box)
+    path, form = raw.FPDF_PAGEOBJ_PATH, raw.FPDF_PAGEOBJ_FORM
+    fl, fb, fr, ft = ctypes.c_float(), ctypes.c_float(), ctypes.c_float(), ctypes.c_float()
+    bounds = (ctypes.byref(fl), ctypes.byref(fb), ctypes.byref(fr), ctypes.byref(ft))
+
+    def matrix(obj: Any) -> Any:
+        fs = raw.FS_MATRIX()
+        raw.FPDFPageObj_GetMatrix(obj, fs)
+        return pdfium.PdfMatrix.from_raw(fs)
+
+    def walk(count: Any, get: Any, parent: Any, outer: Any, level: int) -> None:
+        for k in range(count(parent)):
+            obj = get(parent, k)
+            if not obj:
+                continue
+            kind = api.type(obj)
+            if kind == form and level < 2:  # as deep as pypdfium2's get_objects(max_depth=3)
+                m = matrix(obj)
+                walk(api.form_count, api.form_object, obj, m if outer is None else m.multiply(outer), level + 1)
+            if kind != path or not api.bounds(obj, *bounds):
+                continue
+            left, bottom, right, top = fl.value, fb.value, fr.value, ft.value
+            if outer is not None:
+                left, bottom, right, top = outer.on_rect(left, bottom, right, top)
+            if right - left <= thin or top - bottom <= thin:
+                if right - left > thin or top - bottom > thin:
+                    out.append(box(left, bottom, right, top))
+                continue
+            m = matrix(obj)
+            _path_lines(raw, obj, m if outer is None else m.multiply(outer), out, box)
+
+    walk(api.page_count, api.page_object, page.raw, None, 0)
     return out
+
+
+def _path_lines(raw: Any, obj: Any, m: Any, out: list[tuple[float, float, float, float]], box: Any) -> None:
+    """The straight horizontal and vertical pieces of a path that is not one thin box (a frame, a grid)."""
+    n = raw.FPDFPath_CountSegments(obj)
+    if n < 2 or n > MAX_PATH_SEGMENTS:
+        return
+    fx, fy = ctypes.c_float(), ctypes.c_float()
+    pts: list[tuple[float, float]] = []
+    start: tuple[float, float] | None = None
+    for k in range(n):
+        seg = raw.FPDFPath_GetPathSegment(obj, k)
+        raw.FPDFPathSegment_GetPoint(seg, fx, fy)
+        x, y = m.on_point(fx.value, fy.value)
+        kind = raw.FPDFPathSegment_GetType(seg)
+        if kind == raw.FPDF_SEGMENT_MOVETO or not pts:
+            pts = [(x, y)]
+            start = (x, y)
+        else:
+            if kind == raw.FPDF_SEGMENT_LINETO:
+                _add_line(out, pts[-1], (x, y), box)
+            pts.append((x, y))
+        if raw.FPDFPathSegment_GetClose(seg) and start is not None:
+            _add_line(out, (x, y), start, box)
 
 
 def _add_line(

@@ -12,6 +12,7 @@ from typing import IO, TYPE_CHECKING
 from ..errors import MissingDependency
 from ..model import Report
 from .layout import Grid, cell_text, document, is_null, place, title
+from .to_html import PUBLISHED_LABEL
 
 if TYPE_CHECKING:
     from docx.document import Document as DocxDocument
@@ -194,7 +195,7 @@ def build_document(report: Report, sections: dict[str, str] | None = None) -> Do
     if report.meta.published:
         pub = doc.add_paragraph()
         pub.alignment = WD_ALIGN_PARAGRAPH.CENTER
-        _run(pub, report.meta.published, BODY_FONT, BODY_PT)
+        _run(pub, f"{PUBLISHED_LABEL}{report.meta.published}", BODY_FONT, BODY_PT)
     for block in document(report, sections):
         if block.kind == "heading":
             para = doc.add_paragraph()

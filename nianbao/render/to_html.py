@@ -7,6 +7,7 @@ from html import escape
 from ..model import Report
 from .layout import Cell, Grid, cell_text, document, is_null, title
 
+PUBLISHED_LABEL = "发布日期："  # stated the way reports state it, so the date reads back as meta.published
 CSS = """
 @page { size: A4; margin: 37mm 26mm 35mm 28mm; }
 body { font-family: "FangSong_GB2312", "仿宋_GB2312", "FangSong", "仿宋", "STFangsong", "Noto Serif CJK SC",
@@ -80,7 +81,8 @@ def render_html(report: Report, sections: dict[str, str] | None = None) -> str:
     ]
     if report.meta.published:
         parts.append(
-            f'<p class="nb-published" style="text-align:center;text-indent:0">{escape(report.meta.published)}</p>'
+            f'<p class="nb-published" style="text-align:center;text-indent:0">'
+            f"{PUBLISHED_LABEL}{escape(report.meta.published)}</p>"
         )
     for block in document(report, sections):
         if block.kind == "heading":

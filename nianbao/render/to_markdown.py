@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from ..model import Report
 from .layout import Grid, cell_text, document, expand, header_chain, title
+from .to_html import PUBLISHED_LABEL
 
 ROW_HEADER = "项目"  # first-column header when the official table has none (section 四)
 
@@ -13,9 +14,9 @@ ROW_HEADER = "项目"  # first-column header when the official table has none (s
 @dataclass
 class _FlatTable:
     title: str | None
-    corner: str
+    corner: str | None  # None: the table has no label column
     columns: list[str]
-    rows: list[tuple[str, list[str]]]
+    rows: list[tuple[str | None, list[str]]]
 
 
 def _esc(text: str) -> str:
@@ -26,8 +27,8 @@ def flatten(report: Report, grid: Grid) -> list[_FlatTable]:
     """Group the grid's value cells by canonical row; consecutive rows with the same columns share a table.
 
     A row's label is the chain of label cells to its left (e.g. 三、本年度办理结果 （三）不予公开
-    1.属于国家秘密).  Where the grid row has no label (section 四, 15 numbers in one row) the header
-    words shared by the canonical row's cells become its label, so 行政复议 etc. turn into rows.
+    1.属于国家秘密).  Where the grid row has no label (section 四, 15 numbers in one row) it stays one
+    row with no label column, its columns named by their full header chain (行政诉讼 复议后起诉 总计).
     """
     ex = expand(grid)
     tables: list[_FlatTable] = []
@@ -51,14 +52,18 @@ def flatten(report: Report, grid: Grid) -> list[_FlatTable]:
             elif cell.kind == "value" and cell.path and placed.col == c:
                 key = cell.path.rsplit(".", 1)[0]
                 by_row.setdefault(key, []).append((header_chain(grid, c, r), cell_text(report, cell)))
+        if not labels and by_row:
+            # no row labels (section 四): one row of all its numbers in document order, as the official table
+            # has it, each column named by its header chain; a row per group would not read back
+            items = [item for group in by_row.values() for item in group]
+            columns = [" ".join(chain) for chain, _ in items]
+            tables.append(_FlatTable(pending_title, None, columns, [(None, [v for _, v in items])]))
+            pending_title = None
+            continue
         for items in by_row.values():
             chains = [chain for chain, _ in items]
-            common = 0
-            if not labels:
-                while all(len(ch) > common + 1 and ch[common] == chains[0][common] for ch in chains):
-                    common += 1
-            label = " ".join(labels) or " ".join(chains[0][:common])
-            columns = [" ".join(ch[common:]) for ch in chains]
+            label = " ".join(labels)
+            columns = [" ".join(ch) for ch in chains]
             corner_text = " ".join(corner) or ROW_HEADER
             values = [v for _, v in items]
             if pending_title is None and tables and (tables[-1].columns, tables[-1].corner) == (columns, corner_text):
@@ -75,10 +80,12 @@ def grid_markdown(report: Report, grid: Grid) -> str:
     for ft in flatten(report, grid):
         if ft.title:
             out.append(f"**{ft.title}**\n")
-        head = [ft.corner, *ft.columns]
-        out.append("| " + " | ".join(_esc(h) for h in head) + " |")
-        out.append("|" + "|".join([":---"] + ["---:"] * len(ft.columns)) + "|")
-        out.extend("| " + " | ".join(_esc(x) for x in (label, *vals)) + " |" for label, vals in ft.rows)
+        lead = [] if ft.corner is None else [ft.corner]
+        out.append("| " + " | ".join(_esc(h) for h in (*lead, *ft.columns)) + " |")
+        out.append("|" + "|".join([":---"] * len(lead) + ["---:"] * len(ft.columns)) + "|")
+        for label, vals in ft.rows:
+            cells = vals if ft.corner is None else [label or "", *vals]
+            out.append("| " + " | ".join(_esc(x) for x in cells) + " |")
         out.append("")
     return "\n".join(out)
 
@@ -87,7 +94,7 @@ def render_markdown(report: Report, sections: dict[str, str] | None = None) -> s
     """The report as Markdown: title, six section headings, prose, pipe tables."""
     parts = [f"# {title(report)}", ""]
     if report.meta.published:
-        parts += [report.meta.published, ""]
+        parts += [f"{PUBLISHED_LABEL}{report.meta.published}", ""]
     for block in document(report, sections):
         if block.kind == "heading":
             parts += [f"## {block.text}", ""]

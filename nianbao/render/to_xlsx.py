@@ -25,6 +25,7 @@ from .layout import (
     title,
     unit_suffix,
 )
+from .to_html import PUBLISHED_LABEL
 
 if TYPE_CHECKING:
     from openpyxl.worksheet.worksheet import Worksheet
@@ -33,6 +34,7 @@ try:
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
     from openpyxl.utils import get_column_letter
+    from openpyxl.worksheet.hyperlink import Hyperlink
 except ImportError:  # pragma: no cover - depends on the environment
     Workbook = None
 
@@ -96,6 +98,8 @@ def build_workbook(report: Report, sections: dict[str, str] | None = None) -> Wo
     text.column_dimensions["A"].width = 100
     text.append([title(report)])
     text["A1"].font = Font(name=FONT_NAME, size=16, bold=True)
+    if report.meta.published:
+        text.append([f"{PUBLISHED_LABEL}{report.meta.published}"])
     for block in document(report, sections):
         if block.kind == "heading":
             text.append([block.text])
@@ -103,8 +107,12 @@ def build_workbook(report: Report, sections: dict[str, str] | None = None) -> Wo
         elif block.kind == "paragraph":
             text.append([block.text])
             text.cell(row=text.max_row, column=1).alignment = Alignment(wrap_text=True, vertical="top")
-        else:
-            text.append([f"（见工作表“{SHEET_NAMES[block.grid.table]}”）"])
+        else:  # a link to the table's sheet: clickable, and the XLSX reader inlines the sheet here
+            sheet = SHEET_NAMES[block.grid.table]
+            text.append([f"（见工作表“{sheet}”）"])
+            link = text.cell(row=text.max_row, column=1)
+            link.hyperlink = Hyperlink(ref=link.coordinate, location=f"'{sheet}'!A1")
+            link.font = Font(name=FONT_NAME, color="0563C1", underline="single")
     for name, grid in grids(report.template).items():
         ws = wb.create_sheet(SHEET_NAMES[name])
         ws["A1"] = title(report)

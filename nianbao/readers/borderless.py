@@ -1,0 +1,368 @@
+"""Tables without ruling lines: columns from the alignment of cells across rows, wrapped labels joined.
+
+Without borders the only evidence is where characters sit.  A row of a table is *anchored* by its
+numbers; number columns are the clusters of the numbers' centres (numbers are centred or right-aligned
+the same way on every row), and the columns of a table are the clusters that occur together on some row.
+Left of the numbers, label cells are left-aligned: the cells of one column start at one x.  A label
+cell broken over several lines continues only when the line before was full (a wrap) and the next line
+does not start a new list item (``1.``, ``（二）``, ``三、``).  A label cell is placed on the row whose
+numbers it is aligned with — centred on them, or starting or ending on their line, the same way for
+the whole table.  A cell that spans several rows is a group label (三、本年度办理结果) when each of those
+rows has its own label further right.
+
+Whatever cannot be placed that way is left as the lines it was printed on, so that the parser sees the
+label pieces and numbers as loose cells and resolves them by its arithmetic, or leaves them null.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from itertools import pairwise
+
+from .layout import Glyph, Line, join_wrapped, make_line, row_size, split_words, word_text
+
+NUMBER = re.compile(r"^[-+－]?\d[\d,，.]*\s*(?:万元|万|元|个|件|条|项|次|人次)?$")
+# a label cell starts a new item: 1. 2、 （三） (三 三、 一.
+MARKER = re.compile(r"^(?:\d{1,2}\s*[.．、]|[（(]\s*[一二三四五六七八九十\d]|[一二三四五六七八九十]+\s*[、.．])")
+LABEL_SPLIT = 0.5  # em: inside the label area a gap this wide separates two cells
+ON_ROW = 0.35  # em: a label line whose centre is this close to a row's centre is on that row
+COLUMN_TOL = 0.8  # em: cells whose left edges (labels) or centres (numbers) are this close share a column
+PROSE_WIDTH = 0.55  # of the page: a single cell wider than this is a paragraph, not a table cell
+
+
+@dataclass(eq=False)
+class _Word:
+    x0: float
+    top: float
+    x1: float
+    bottom: float
+    text: str
+    size: float
+    row: int  # index of its text row
+
+    @property
+    def cy(self) -> float:
+        return (self.top + self.bottom) / 2
+
+
+@dataclass(eq=False)
+class _Cell:
+    words: list[_Word]
+    col: int
+    anchors: list[int] = field(default_factory=list)  # text rows with numbers inside its span
+
+    @property
+    def top(self) -> float:
+        return self.words[0].top
+
+    @property
+    def bottom(self) -> float:
+        return self.words[-1].bottom
+
+
+def rebuild(rows: list[list[Glyph]], page_width: float) -> list[Line]:
+    """Lines of one page's text rows (outside ruled grids), with borderless tables put back together."""
+    sizes = [row_size(r) for r in rows]
+    words: list[list[_Word]] = []
+    for i, (row, size) in enumerate(zip(rows, sizes)):
+        ws = [_word(w, size, i) for w in split_words(row, size)]
+        words.append(ws)
+    anchors = [i for i, ws in enumerate(words) if len(ws) >= 2 and any(NUMBER.match(w.text) for w in ws)]
+    raw = [make_line(row, [w.text for w in ws], size) for row, ws, size in zip(rows, words, sizes)]
+    if len(anchors) < 2:
+        return raw
+    built: dict[int, Line] = {}
+    consumed: set[int] = set()
+    pieces: dict[int, list[_Word]] = {}
+    floor = 0
+    for block in _blocks(words, sizes, anchors, page_width):
+        colmap = {i: cols for rs, cols in _families(words, block) for i in rs}
+        lines, used, split = _table(rows, words, sizes, block, colmap, page_width, floor)
+        built.update(lines)
+        consumed |= used
+        pieces.update(split)
+        floor = max(split) + 1
+    out: list[Line] = []
+    for i in range(len(rows)):
+        if i in built:
+            out.append(built[i])
+        elif i in pieces:
+            rest = [w for w in pieces[i] if id(w) not in consumed]
+            if len(rest) == len(pieces[i]):
+                out.append(raw[i])
+            elif rest:
+                out.append(
+                    Line(rest[0].x0, rest[0].top, rest[-1].x1, rest[-1].bottom, [w.text for w in rest], sizes[i])
+                )
+        else:
+            out.append(raw[i])
+    return out
+
+
+def _word(glyphs: list[Glyph], size: float, row: int) -> _Word:
+    return _Word(
+        glyphs[0].x0,
+        min(g.top for g in glyphs),
+        max(g.x1 for g in glyphs),
+        max(g.bottom for g in glyphs),
+        word_text(glyphs, size),
+        size,
+        row,
+    )
+
+
+def _clusters(values: list[float], tol: float) -> list[list[float]]:
+    out: list[list[float]] = []
+    for v in sorted(values):
+        if out and v - out[-1][-1] <= tol:
+            out[-1].append(v)
+        else:
+            out.append([v])
+    return out
+
+
+def _blocks(words: list[list[_Word]], sizes: list[float], anchors: list[int], page_width: float) -> list[list[int]]:
+    """Anchored rows in runs that are one table: no paragraph, larger heading or wide gap between them."""
+    out: list[list[int]] = [[anchors[0]]]
+    for a, b in pairwise(anchors):
+        joined = all(_near(words, sizes, r, r + 1, page_width) for r in range(a, b)) and all(
+            sizes[r] <= 1.3 * sizes[a] for r in range(a + 1, b)
+        )
+        if joined:
+            out[-1].append(b)
+        else:
+            out.append([b])
+    return out
+
+
+def _families(words: list[list[_Word]], anchors: list[int]) -> list[tuple[list[int], list[tuple[float, float]]]]:
+    """Anchored rows grouped into tables: number columns (as x ranges of centres) that occur on a common row."""
+    size = sorted(w.size for i in anchors for w in words[i])[len(anchors) // 2]
+    centres = [(w.x0 + w.x1) / 2 for i in anchors for w in words[i] if NUMBER.match(w.text)]
+    cols = [(c[0], c[-1]) for c in _clusters(centres, COLUMN_TOL * size)]
+
+    def col_of(x: float) -> int:
+        return next(k for k, (a, b) in enumerate(cols) if a - 0.01 <= x <= b + 0.01)
+
+    parent = list(range(len(cols)))
+
+    def find(k: int) -> int:
+        while parent[k] != k:
+            k = parent[k]
+        return k
+
+    row_cols: dict[int, list[int]] = {}
+    for i in anchors:
+        ks = [col_of((w.x0 + w.x1) / 2) for w in words[i] if NUMBER.match(w.text)]
+        row_cols[i] = ks
+        for k in ks[1:]:
+            parent[find(k)] = find(ks[0])
+    groups: dict[int, list[int]] = {}
+    for i in anchors:
+        groups.setdefault(find(row_cols[i][0]), []).append(i)
+    out = []
+    for root, rs in groups.items():
+        out.append((rs, [cols[k] for k in range(len(cols)) if find(k) == root]))
+    return out
+
+
+def _table(
+    rows: list[list[Glyph]],
+    words: list[list[_Word]],
+    sizes: list[float],
+    anchors: list[int],
+    colmap: dict[int, list[tuple[float, float]]],
+    page_width: float,
+    floor: int,
+) -> tuple[dict[int, Line], set[int], dict[int, list[_Word]]]:
+    """One table's rebuilt rows (text row -> line), the label pieces they absorbed, each row's pieces."""
+    size = sorted(sizes[i] for i in anchors)[len(anchors) // 2]
+    tol = COLUMN_TOL * size
+    # the label area: left of the table's first number column, over the rows of the table's extent
+    left_edge = min(w.x0 for i in anchors for w in words[i] if NUMBER.match(w.text))
+    first, last = anchors[0], anchors[-1]
+    lo, hi = first, last
+    while lo > floor and _near(words, sizes, lo - 1, lo, page_width):
+        lo -= 1
+    while hi + 1 < len(words) and _near(words, sizes, hi, hi + 1, page_width):
+        hi += 1
+    label_words: list[_Word] = []
+    for i in range(lo, hi + 1):
+        if abs(sizes[i] - size) > 0.15 * size:
+            continue
+        label_words.extend(w for w in _row_words(rows[i], words[i], left_edge, size) if w.x1 <= left_edge - 0.3 * size)
+    starts = _clusters([w.x0 for w in label_words], tol)
+    text_cols = [(c[0], c[-1]) for c in starts]
+
+    def tcol(x: float) -> int:
+        return next(k for k, (a, b) in enumerate(text_cols) if a - 0.01 <= x <= b + 0.01)
+
+    anchor_cy = {i: (min(w.top for w in words[i]) + max(w.bottom for w in words[i])) / 2 for i in anchors}
+    cells = _cells(label_words, tcol, [a for a, _ in text_cols], size)
+    for c in cells:
+        c.anchors = [i for i in anchors if c.top - 0.1 * size <= anchor_cy[i] <= c.bottom + 0.1 * size]
+    mode = _mode(cells, anchor_cy, size)
+    label_of: dict[int, list[_Cell]] = {i: [] for i in anchors}
+    group: list[_Cell] = []
+    certain: set[int] = set()  # ids of cells placed with certainty
+    marked: dict[int, list[bool]] = {}
+    for c in cells:
+        marked.setdefault(c.col, []).append(bool(MARKER.match(c.words[0].text)))
+    for c in cells:
+        fits = _fits(c, anchor_cy[c.anchors[0]], size) if len(c.anchors) == 1 else set()
+        # a row cut by the page's end starts on its line whatever the table's alignment
+        cut = c.words[-1].row == hi and c.anchors == anchors[-1:] and fits == {"top"}
+        fits = fits if cut else mode & fits
+        if fits and "centre" not in fits and len({w.row for w in c.words}) > 1:
+            # a cell that starts (or ends) on its row's line and goes on below (above) it could as well be
+            # that row's label followed by the label of a row whose cells are all blank: only a list
+            # number opening this cell, in a column whose cells open with list numbers, tells them apart
+            votes = marked[c.col]
+            if not (MARKER.match(c.words[0].text) and sum(votes) * 2 >= len(votes)):
+                fits = set()
+        if fits:
+            label_of[c.anchors[0]].append(c)
+            certain.add(id(c))
+        else:  # spans several rows, or sits off its row: a group label when the rows have labels of their own
+            group.append(c)
+    for c in group:  # a group label: every row it spans has a placed label further right
+        if c.anchors and all(any(o.col > c.col for o in label_of[i]) for i in c.anchors):
+            label_of[c.anchors[0]].append(c)
+            certain.add(id(c))
+    built: dict[int, Line] = {}
+    consumed: set[int] = set()  # ids of the label pieces that went into built rows
+    by_row: dict[int, list[_Cell]] = {}
+    for c in cells:
+        for w in c.words:
+            by_row.setdefault(w.row, []).append(c)
+    for i in anchors:
+        if any(id(c) not in certain for c in by_row.get(i, [])):
+            continue
+        line = _row_line(rows[i], words[i], label_of[i], colmap[i], left_edge, size)
+        if line is not None:
+            built[i] = line
+            consumed |= {id(w) for c in label_of[i] for w in c.words}
+    split = {i: _row_words(rows[i], words[i], left_edge, size) for i in range(lo, hi + 1)}
+    for i, ws in split.items():  # the label pieces found here are the same objects as the cells' words
+        known = {(w.x0, w.top): w for c in by_row.get(i, []) for w in c.words}
+        split[i] = [known.get((w.x0, w.top), w) for w in ws]
+    return built, consumed, split
+
+
+def _row_words(row: list[Glyph], ws: list[_Word], left_edge: float, size: float) -> list[_Word]:
+    out: list[_Word] = []
+    for w in ws:
+        if w.x1 <= left_edge - 0.3 * size and not NUMBER.match(w.text):
+            out.extend(_split_label(row, w, w.row))
+        else:
+            out.append(w)
+    return out
+
+
+def _near(words: list[list[_Word]], sizes: list[float], a: int, b: int, page_width: float) -> bool:
+    """Is text row ``b`` part of the same table block as row ``a`` (close below or above it, not prose)?"""
+    wa, wb = words[a], words[b]
+    gap = (
+        min(w.top for w in wb) - max(w.bottom for w in wa)
+        if a < b
+        else min(w.top for w in wa) - max(w.bottom for w in wb)
+    )
+    size = max(sizes[a], sizes[b])
+    prose = any(len(ws) == 1 and ws[0].x1 - ws[0].x0 > PROSE_WIDTH * page_width for ws in (wa, wb))
+    return gap < 1.0 * size and not prose
+
+
+def _split_label(row: list[Glyph], w: _Word, r: int) -> list[_Word]:
+    """Inside the label area, a gap of half an em already separates two cells (a group label and a row label)."""
+    glyphs = [g for g in row if w.x0 - 0.01 <= g.x0 and g.x1 <= w.x1 + 0.01]
+    parts: list[list[Glyph]] = []
+    prev: Glyph | None = None
+    for g in glyphs:
+        if prev is None or g.x0 - prev.x1 > LABEL_SPLIT * w.size:
+            parts.append([])
+        parts[-1].append(g)
+        prev = g
+    return [_word(p, w.size, r) for p in parts] if len(parts) > 1 else [w]
+
+
+def _cells(label_words: list[_Word], tcol, starts: list[float], size: float) -> list[_Cell]:  # type: ignore[no-untyped-def]
+    """Label pieces -> cells, column by column: a piece continues the cell above when that line was full."""
+    out: list[_Cell] = []
+    ncols = len(starts)
+    for k in range(ncols):
+        col = sorted((w for w in label_words if tcol(w.x0) == k), key=lambda w: w.top)
+        inside = [w.x1 for w in col if k + 1 == ncols or w.x1 < starts[k + 1]]
+        right = max(inside or [w.x1 for w in col])
+        cur: _Cell | None = None
+        for w in col:
+            prev = cur.words[-1] if cur else None
+            wraps = (
+                prev is not None
+                and w.row != prev.row
+                and w.top - prev.bottom < 0.6 * size
+                and abs(w.size - prev.size) <= 0.15 * size
+                and prev.x1 + 2.2 * w.size > right
+                and not MARKER.match(w.text)
+            )
+            if cur is not None and wraps:
+                cur.words.append(w)
+            else:
+                cur = _Cell([w], k)
+                out.append(cur)
+    return out
+
+
+def _fits(c: _Cell, cy: float, size: float) -> set[str]:
+    """How a cell sits against its row's numbers: centred on them, starting on their line, ending on it."""
+    out = set()
+    if abs((c.top + c.bottom) / 2 - cy) <= ON_ROW * size:
+        out.add("centre")
+    if abs(c.words[0].cy - cy) <= ON_ROW * size:
+        out.add("top")
+    if abs(c.words[-1].cy - cy) <= ON_ROW * size:
+        out.add("bottom")
+    return out
+
+
+def _mode(cells: list[_Cell], anchor_cy: dict[int, float], size: float) -> set[str]:
+    """The vertical alignment of the table's label cells, from the cells that wrapped (one for the table)."""
+    votes: dict[str, int] = {"centre": 0, "top": 0, "bottom": 0}
+    multi = 0
+    for c in cells:
+        if len(c.anchors) == 1 and len({w.row for w in c.words}) > 1:
+            multi += 1
+            for m in _fits(c, anchor_cy[c.anchors[0]], size):
+                votes[m] += 1
+    if not multi:
+        return {"centre", "top", "bottom"}
+    best = max(votes.values())
+    return {m for m, v in votes.items() if v == best and v > 0}
+
+
+def _row_line(
+    row: list[Glyph],
+    ws: list[_Word],
+    labels: list[_Cell],
+    columns: list[tuple[float, float]],
+    left_edge: float,
+    size: float,
+) -> Line | None:
+    """One table row: its label cells in their columns, its values in the table's number columns."""
+    # one label cell: group labels (三、本年度办理结果) go in front of the row's own label, so that every row
+    # of every table has its values from the second cell on, whatever columns its labels spanned
+    cols = [c.col for c in labels]
+    if len(set(cols)) != len(cols):
+        return None
+    text = [join_wrapped([w.text for c in sorted(labels, key=lambda c: c.col) for w in c.words])] if labels else []
+    values = [""] * len(columns)
+    for w in ws:
+        if w.x1 <= left_edge - 0.3 * size and not NUMBER.match(w.text):
+            continue
+        cx = (w.x0 + w.x1) / 2
+        k = min(range(len(columns)), key=lambda k: max(columns[k][0] - cx, cx - columns[k][1], 0))
+        a, b = columns[k]
+        if not (a - COLUMN_TOL * size <= cx <= b + COLUMN_TOL * size) or values[k]:
+            return None
+        values[k] = w.text
+    return make_line(row, text + values, size)
