@@ -205,17 +205,21 @@ def render(report: str, fmt: str, out: str) -> None:
         nianbao render report.txt --to docx --out 年报.docx
     """
     from . import parse as parse_report
+    from .parse.sections import section_prose
+    from .readers import read_document
     from .render import render as render_report
 
-    if report.endswith(".json"):
-        try:
+    sections = None
+    try:
+        if report.endswith(".json"):
             rep = load_json(report)
-        except NianbaoError as e:
-            raise click.ClickException(str(e)) from None
-    else:
-        rep = parse_report(report)
+        else:  # a document: its prose sections (一, 五, 六) are carried over with the tables
+            doc = read_document(report)
+            rep, sections = parse_report(doc), section_prose(doc.text)
+    except NianbaoError as e:
+        raise click.ClickException(str(e)) from None
     Path(out).parent.mkdir(parents=True, exist_ok=True)
-    render_report(rep, fmt, Path(out))
+    render_report(rep, fmt, Path(out), sections=sections)
     click.echo(out)
 
 

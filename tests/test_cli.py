@@ -64,3 +64,13 @@ def test_render_rejects_a_json_that_is_not_a_report(tmp_path):
     result = CliRunner().invoke(cli, ["render", str(bad), "--to", "html", "--out", str(tmp_path / "x.html")])
     assert result.exit_code == 1
     assert result.output.startswith("Error: ") and "bad.json" in result.output
+
+
+def test_render_a_document_carries_its_prose_sections(tmp_path):
+    out = tmp_path / "r.md"
+    result = CliRunner().invoke(cli, ["render", str(QINGLIU), "--to", "md", "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    text = out.read_text(encoding="utf-8")
+    assert "截止 2020 年 12 月 31 日，全县 36 个公开单位" in text  # section 一, as written
+    assert "加强理论学习" in text  # section 五
+    assert text.index("## 一、") < text.index("截止 2020 年") < text.index("## 二、")

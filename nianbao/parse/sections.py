@@ -45,3 +45,27 @@ def span(found: dict[str, int], number: str, total: int) -> tuple[int, int]:
         start = max(before) if before else 0
     after = [found[s.number] for s in SECTIONS[k + 1 :] if s.number in found and found[s.number] > start]
     return start, (min(after) if after else total)
+
+
+PROSE_SECTIONS = ("一", "五", "六")  # the sections that hold prose only; 二 to 四 are their tables
+
+
+def section_prose(text: str) -> dict[str, str]:
+    """The prose of sections 一, 五 and 六 (one paragraph a line), for renderers to carry over.
+
+    Headings are found on the normalised text; the prose is taken from the Simplified text as written,
+    with its Chinese punctuation.  Page numbers and running headers are left out.
+    """
+    from ..readers.normalize import ascii_forms, to_simplified
+    from .cells import NOISE
+
+    simplified = to_simplified(text)[0]
+    lines = simplified.split("\n")
+    found = find_sections(ascii_forms(simplified).split("\n"))
+    out: dict[str, str] = {}
+    for number in PROSE_SECTIONS:
+        if number in found:
+            start, end = span(found, number, len(lines))
+            body = [ln.strip() for ln in lines[start + 1 : end]]
+            out[number] = "\n".join(ln for ln in body if ln and not NOISE.match(ln))
+    return out
