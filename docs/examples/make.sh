@@ -11,8 +11,13 @@ for seed in "$SEEDS"/*.txt; do
     [ -e "$seed" ] || continue
     found=1
     name="$(basename "$seed" .txt)"
-    "$NIANBAO" render "$seed" --to docx --out "$OUT/$name.docx"
-    "$NIANBAO" render "$seed" --to html --out "$OUT/$name.html"
+    # through the canonical JSON, so that only the tables are rendered (render would carry a document's prose)
+    json="$(mktemp)"
+    "$NIANBAO" parse "$seed" --out "$json"
+    sed -i "s|\"path\": \"[^\"]*\"|\"path\": \"$name.txt\"|" "$json"
+    "$NIANBAO" render "$json" --to docx --out "$OUT/$name.docx"
+    "$NIANBAO" render "$json" --to html --out "$OUT/$name.html"
+    rm -f "$json"
 done
 if [ "$found" = 0 ]; then
     echo "no seed reports in $SEEDS (set SEEDS=path/to/seeds)" >&2
