@@ -222,6 +222,21 @@ def rule_table() -> list[tuple[str, str, str]]:
     return rows + [(rid, sev, holds) for rid, (sev, holds) in PARSER_RULES.items()]
 
 
+def cells_of(finding: Finding, report: Report) -> list[str]:
+    """The flat paths of the cells an arithmetic finding involves (every cell of its sum)."""
+    rows = report.tables.get("requests", {})
+    _table, row, col = [*finding.where.split("."), "", "", ""][:3]
+    if finding.rule == "requests.balance":
+        return [f"requests.{r}.{col}" for r in ("new_received", "carried_over", "processed_total", "carried_forward")]
+    if finding.rule == "requests.outcome_sum" and report.template in formats.TEMPLATES:
+        return [f"requests.{r}.{col}" for r in (*formats.OUTCOME_ROWS[report.template], "processed_total")]
+    if finding.rule == "requests.row_total":
+        return [f"requests.{row}.{c}" for c in rows.get(row, {})]
+    if finding.rule == "appeals.group_total":
+        return [f"appeals.{row}.{f.key}" for f in formats.APPEAL_FIELDS]
+    return [finding.where] if finding.where.count(".") == 2 else []
+
+
 def check(report: Report) -> list[Finding]:
     """All arithmetic and format findings for ``report`` (the parser's own findings are kept as they are)."""
     if report.template not in formats.TEMPLATES:

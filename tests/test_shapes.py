@@ -221,3 +221,13 @@ def test_narrative_figures_of_requests_and_appeals():
     none = "全年未发生因政府信息公开引起的行政复议、行政诉讼案件。"
     r = parse(report_text(ROWS_2019).replace("本年度共收到政府信息公开申请3件。", none))
     assert [(f.where, f.found) for f in r.findings if f.rule == "narrative.mismatch"] == [("appeals.review.total", 0)]
+
+
+def test_title_wrapped_onto_a_second_line():
+    from nianbao.parse.meta import find_title
+
+    assert find_title(["南江市人民政府2022年政府信息公开工作年", "度报告", "一、总体情况"]) == (
+        "南江市人民政府2022年政府信息公开工作年度报告",
+        2022,
+        "南江市人民政府",
+    )

@@ -7,6 +7,7 @@ module so that each can be tested on its own (the pdfplumber way).
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from pathlib import Path
 
 from .. import formats
@@ -43,6 +44,9 @@ def parse_document(doc: Document) -> Report:
                 ),
             ),
         )
+    if "ocr" in doc.notes:
+        unsure = next((int(n.split(":")[1]) for n in doc.notes if n.startswith("ocr_unsure:")), 0)
+        return _ocr_confirmed(parse_document(replace(doc, notes=())), unsure)
     text, script = to_simplified(doc.text)
     text = ascii_forms(text)
     lines = text.split("\n")
@@ -114,6 +118,35 @@ def parse_document(doc: Document) -> Report:
     report = Report(template=template, meta=meta, tables=tables, source=source, findings=tuple(findings))
     prose_end = found.get("二", len(lines))  # the prose before the tables; all of it when 二 is not found
     return report.with_findings([*report.findings, *narrative_findings(report, "\n".join(lines[:prose_end]))])
+
+
+def _ocr_confirmed(report: Report, unsure: int) -> Report:
+    """An OCR'd report keeps only the values its own arithmetic confirms.
+
+    OCR can misread a digit or lose a cell; every cell of a sum that does not hold is set to null (with a
+    ``structure.ambiguous_cells`` finding for its row), and a ``source.scanned`` finding marks the values as
+    read by OCR.
+    """
+    from ..check import cells_of, check
+
+    doubtful = {p for f in check(report) for p in cells_of(f, report)}
+    tables = {t: {r: dict(c) for r, c in rows.items()} for t, rows in report.tables.items()}
+    for path in doubtful:
+        table, row, col = path.split(".")
+        if col in tables.get(table, {}).get(row, {}):
+            tables[table][row][col] = None
+    rows = sorted({p.rsplit(".", 1)[0] for p in doubtful})
+    said = "文件是扫描图像，表格数字由文字识别（OCR）读出，请与原件核对"
+    if unsure:
+        said += f"；{unsure}个识别不确定的数字未采用"
+    if doubtful:
+        said += f"；{len(doubtful)}个单元格所在的合计关系不成立（可能识别有误），已留空"
+    marks = [Finding("source.scanned", "error", "source", said + "。", expected="a text layer", found="OCR")]
+    marks += [
+        Finding("structure.ambiguous_cells", "warning", row, f"{row} 的数字经文字识别后合计不符，已留空。")
+        for row in rows
+    ]
+    return replace(report, tables=tables, findings=(*marks, *report.findings))
 
 
 def detect_template(tokens: dict[str, list[Token]], meta: Meta) -> str | None:

@@ -31,13 +31,18 @@ def find_title(lines: list[str]) -> tuple[str | None, int | None, str | None]:
     A title broken over two lines (the organ on the first) is joined back.
     """
     previous = ""
-    for line in lines[:60]:
+    head = lines[:60]
+    for i, line in enumerate(head):
         for cell in re.split(r"\t|\|", line):
             s = re.sub(r"\s+", "", cell).strip("*#:：")
             s = re.sub(r"^(?:标题|题名|名称)[:：]", "", s)
             if len(s) > 70:
                 continue
             m = TITLE.match(s) or TITLE_YEAR_LAST.match(s)
+            if not m and "信息公开" in s and i + 1 < len(head) and len(head[i + 1].strip()) <= 8:
+                joined = s + re.sub(r"\s+", "", head[i + 1])  # a title wrapped onto a second line
+                m = TITLE.match(joined) or TITLE_YEAR_LAST.match(joined)
+                s = joined if m else s
             if m:
                 organ = m.group("before") + (m.groupdict().get("after") or "")
                 organ = _ORGAN_WORDS.sub("", _SUFFIX.sub("", organ.strip()))

@@ -54,6 +54,7 @@ class RowCells:
     label_col: int = -1
     # columns lost on the label's line when a label cell broke across lines; None when that cannot be told
     shift: int | None = 0
+    short: int = 0  # how many cells the label's line has fewer than the table's full lines
 
 
 def match_rows(tokens: Sequence[Token], table: str, rows: Sequence[Row]) -> dict[str, RowCells]:
@@ -89,7 +90,11 @@ def match_rows(tokens: Sequence[Token], table: str, rows: Sequence[Row]) -> dict
                 prev = found.get(key)
                 if prev is None or not any(x.kind == NUMBER for x in prev.tokens):
                     current = found[key] = RowCells(
-                        key, label_line=run[-1].line, label_col=run[-1].col, shift=_shift(run, widths, full_width)
+                        key,
+                        label_line=run[-1].line,
+                        label_col=run[-1].col,
+                        shift=_shift(run, widths, full_width),
+                        short=full_width - widths.get(run[-1].line, 0),
                     )
                 else:
                     current = None  # the same row again (a repeated header): its cells belong to no row
@@ -174,7 +179,10 @@ def place(
             # several readings fit, or none does and no blank cell shows where the values stand
             return [None] * n, "structure.ambiguous_cells"
     # Fewer values than cells: place by grid position when the row sits on its label's line, else in order.
-    if data_col is not None and nums and data_line == cells.label_line and not lines:
+    # Only a line that keeps its blank cells, or lacks just its last cell, is a grid: where cells were simply
+    # dropped (OCR, text layers), column indices mean nothing.
+    gridlike = any(t.kind == BLANK for t in on_line) or cells.short <= 1
+    if data_col is not None and nums and data_line == cells.label_line and not lines and gridlike:
         start = max(data_col, after + 1)
         out: list[Part | None] = [None] * n
         for t in on_line:
@@ -193,13 +201,19 @@ def place(
         items.pop()
     while len(items) > n and items[0] is None:
         items.pop(0)
-    if len(items) == n:
+    # n cells, unless a leading blank is only the padding of a label cell: the row's arithmetic tells
+    if len(items) == n and not (items[0] is None and holds is not None and not holds(_zeros(items))):
         return items, None
     if len(items) > n:
         return [None] * n, "structure.ambiguous_cells"
     while items and items[0] is None:
         items.pop(0)
     return consensus(items, n, holds), "structure.missing_cells"
+
+
+def _zeros(items: Sequence[Part | None]) -> tuple[Value, ...]:
+    """The row as the arithmetic reads it: blank cells count as 0."""
+    return tuple(0 if p is None else p.value for p in items)
 
 
 def values(parts: Sequence[Part | None]) -> list[Value | None]:
@@ -241,7 +255,7 @@ def consensus(
     for gaps in combinations(range(n), missing):
         it = iter(items)
         vals = [_ZERO if i in gaps else next(it) for i in range(n)]
-        if holds is not None and not holds(tuple(0 if v is None else v.value for v in vals)):
+        if holds is not None and not holds(_zeros(vals)):
             continue
         agreed = vals if agreed is None else [a if a == v else None for a, v in zip(agreed, vals)]
     return agreed if agreed is not None else [None] * n

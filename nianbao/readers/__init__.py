@@ -49,11 +49,17 @@ class Reader(Protocol):
 def _readers() -> list[tuple[float, Reader]]:
     """Every reader, by priority (built once: the batch asks for them on every file)."""
     from .html import HtmlReader
+    from .ocr import ImageReader
     from .text import TextReader
     from .xlsx import XlsxReader
 
     # XLSX by its magic bytes, before HTML and text; openpyxl is imported only when a workbook is read.
-    found: list[tuple[float, Reader]] = [(-1.0, XlsxReader()), (0.0, HtmlReader()), (10.0, TextReader())]
+    found: list[tuple[float, Reader]] = [
+        (-1.0, XlsxReader()),
+        (-1.0, ImageReader()),
+        (0.0, HtmlReader()),
+        (10.0, TextReader()),
+    ]
     try:  # readers for office documents live in their own modules (issue 3)
         from .office import OFFICE_READERS
     except ImportError:
