@@ -231,3 +231,54 @@ def test_title_wrapped_onto_a_second_line():
         2022,
         "南江市人民政府",
     )
+
+
+def _td(v: str, span: int = 1) -> str:
+    return f'<td colspan="{span}"><p align="center">{v}</p></td>' if span > 1 else f"<td><p>{v}</p></td>"
+
+
+def test_html_table_whose_rows_span_columns_differently():
+    # value cells span two grid columns in some rows and not in others, as exported by a site's editor
+    active = (
+        "<table border=1><tr>" + _td("第二十条第（一）项", 5) + "</tr>"
+        "<tr>" + _td("信息内容") + _td("本年新制作数量") + _td("本年新公开数量", 2) + _td("对外公开总数量") + "</tr>"
+        "<tr>" + _td("规章") + _td("13") + _td("13", 2) + _td("524") + "</tr>"
+        "<tr>" + _td("规范性文件") + _td("60") + _td("60", 2) + _td("368") + "</tr>"
+        "<tr>" + _td("第二十条第（五）项", 5) + "</tr>"
+        "<tr>" + _td("行政许可") + _td("7", 2) + _td("&nbsp;") + _td("3") + "</tr>"
+        "<tr>" + _td("第二十条第（八）项", 5) + "</tr>"
+        "<tr>" + _td("行政事业性收费") + _td("0", 2) + _td("0", 2) + "</tr>"
+        "<tr>" + _td("第二十条第（九）项", 5) + "</tr>"
+        "<tr>" + _td("政府集中采购") + _td("6", 2) + _td("251000元", 2) + "</tr></table>"
+    )
+    appeals = (
+        "<table border=1><tr>"
+        + _td("行政复议", 5)
+        + _td("行政诉讼", 10)
+        + "</tr><tr>"
+        + "".join(_td(x) for x in ["结果维持", "结果纠正", "其他结果", "尚未审结", "总计"])
+        + _td("未经复议直接起诉", 5)
+        + _td("复议后起诉", 5)
+        + "</tr><tr>"
+        + "".join(_td(x) for x in ["结果维持", "结果纠正", "其他结果", "尚未审结", "总计"] * 2)
+        + "</tr><tr>"
+        + "".join(f"<td>{x}</td>" for x in ["5", "&nbsp;", "&nbsp;", "2", "7", "8", "&nbsp;", "&nbsp;", "1", "9"])
+        + "<td>&nbsp;</td>" * 5
+        + "</tr></table>"
+    )
+    html = (
+        "<html><body><p>某某市人民政府办公厅2019年政府信息公开工作年度报告</p><p>一、总体情况</p><p>略。</p>"
+        "<p>二、主动公开政府信息情况</p>"
+        + active
+        + "<p><br/>四、政府信息公开行政复议、行政诉讼情况</p>"
+        + appeals
+        + "<p>五、政府信息公开工作存在的主要问题及改进情况</p><p>无。</p></body></html>"
+    )
+    r = nianbao.parse_bytes(html.encode(), "page.html")
+    assert r.tables["active"]["regulations"] == {"made": 13, "published": 13, "total_public": 524}
+    assert r.tables["active"]["licensing"] == {"prev_items": 7, "change": None, "decisions": 3}
+    assert r.tables["active"]["procurement"] == {"projects": 6, "amount_yuan": 251000}
+    assert r.tables["appeals"]["review"] == {"upheld": 5, "corrected": None, "other": None, "pending": 2, "total": 7}
+    assert r.tables["appeals"]["litigation_direct"]["total"] == 9
+    assert r.tables["appeals"]["litigation_after_review"]["total"] is None
+    assert not any(f.rule == "appeals.group_total" for f in r.findings)

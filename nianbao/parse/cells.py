@@ -10,6 +10,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
+from ..readers import SPAN
 from ..readers.normalize import label_key
 from .numbers import LABEL_THEN_NUMBERS, Part, is_number_cell, parts
 
@@ -62,7 +63,8 @@ def tokenize(lines: list[str], start: int = 0, end: int | None = None) -> list[T
         if not line.strip() or NOISE.match(line):
             continue
         for j, cell in enumerate(split_cells(line)):
-            out.extend(_cell_tokens(cell, i, j))
+            if cell != SPAN:  # a cell spanning columns goes on: no cell of its own, but the columns still count
+                out.extend(_cell_tokens(cell, i, j))
     return out
 
 

@@ -155,6 +155,10 @@ def place(
     data_line = lines.pop() if len(lines) == 1 else cells.label_line
     after = cells.label_col if data_line == cells.label_line else -1
     on_line = [t for t in toks if t.line == data_line and t.col > after]
+    if len(on_line) == n and on_line[0].kind == NUMBER and len(nums) == sum(t.kind == NUMBER for t in on_line):
+        # exactly the row's cells on its line, the first a number (no padding): they stand in order, whatever
+        # columns merged cells made them span
+        return [whole(t.parts) if t.kind == NUMBER else None for t in on_line], None
     if data_col is not None and len(on_line) >= n and nums:
         grid = _on_grid(on_line, n, max(data_col, after + 1))
         if grid is not None:

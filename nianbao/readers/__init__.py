@@ -3,7 +3,9 @@
 A reader knows nothing of the report format.  Its one job is to give the parser the text in reading
 order, with every table row on a line of its own and the row's cells separated by a tab (``\\t``);
 a blank cell is an empty string between two tabs.  Grid readers (HTML, DOCX, PDF with ruling lines)
-expand merged cells so that a column keeps its index on every line.  Prose is one paragraph a line.
+expand merged cells so that a column keeps its index on every line: a position covered by a cell
+spanning rows is an empty string, one covered by a cell spanning columns is :data:`SPAN` (the cell
+goes on; it is no blank of its own).  Prose is one paragraph a line.
 
 Readers are tried by priority, the markitdown way: the first whose ``accepts`` says yes and whose
 ``read`` succeeds wins; failed attempts are collected into the error that names the file.
@@ -18,6 +20,9 @@ from pathlib import Path
 from typing import Protocol
 
 from ..errors import NianbaoError, UnreadableFile, UnsupportedFormat
+
+# Stands in a grid line where a cell spanning several columns goes on (U+2060 WORD JOINER).
+SPAN = "\u2060"
 
 
 @dataclass(frozen=True)

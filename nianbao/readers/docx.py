@@ -12,7 +12,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from ..errors import MissingDependency, UnreadableFile, UnsupportedFormat
-from . import sniff
+from . import SPAN, sniff
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 MC = "{http://schemas.openxmlformats.org/markup-compatibility/2006}"
@@ -142,7 +142,7 @@ def _table(tbl: Any) -> Iterator[str]:
             else:
                 text = "" if continuation else _cell_text(tc)
             cells.append(text)
-            cells.extend([""] * (span - 1))
+            cells.extend([SPAN] * (span - 1))
         if nested:
             for tc in nested:
                 yield from _blocks(tc)

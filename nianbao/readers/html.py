@@ -11,6 +11,7 @@ import re
 from typing import TYPE_CHECKING
 
 from ..errors import UnreadableFile
+from . import SPAN
 from .text import decode
 
 if TYPE_CHECKING:
@@ -114,7 +115,7 @@ def _grid(table: HtmlElement) -> list[list[str]]:
             span = _int(cell.get("colspan"))
             down = _int(cell.get("rowspan"))
             line.append(_text(cell))
-            line.extend([""] * (span - 1))
+            line.extend([SPAN] * (span - 1))
             for dr in range(1, down):
                 for dc in range(span):
                     pending[(r + dr, c + dc)] = ""
