@@ -103,9 +103,9 @@ def rebuild(rows: list[list[Glyph]], page_width: float) -> list[Line]:
 def _word(glyphs: list[Glyph], size: float, row: int) -> _Word:
     return _Word(
         glyphs[0].x0,
-        min(g.top for g in glyphs),
-        max(g.x1 for g in glyphs),
-        max(g.bottom for g in glyphs),
+        min([g.top for g in glyphs]),
+        max([g.x1 for g in glyphs]),
+        max([g.bottom for g in glyphs]),
         word_text(glyphs, size),
         size,
         row,
@@ -188,10 +188,12 @@ def _table(
     while hi + 1 < len(words) and _near(words, sizes, hi, hi + 1, page_width):
         hi += 1
     label_words: list[_Word] = []
+    pieces: dict[int, list[_Word]] = {}  # each row's pieces, split once (the cells below hold the same objects)
     for i in range(lo, hi + 1):
         if abs(sizes[i] - size) > 0.15 * size:
             continue
-        label_words.extend(w for w in _row_words(rows[i], words[i], left_edge, size) if w.x1 <= left_edge - 0.3 * size)
+        pieces[i] = _row_words(rows[i], words[i], left_edge, size)
+        label_words.extend(w for w in pieces[i] if w.x1 <= left_edge - 0.3 * size)
     starts = _clusters([w.x0 for w in label_words], tol)
     text_cols = [(c[0], c[-1]) for c in starts]
 
@@ -243,7 +245,7 @@ def _table(
         if line is not None:
             built[i] = line
             consumed |= {id(w) for c in label_of[i] for w in c.words}
-    split = {i: _row_words(rows[i], words[i], left_edge, size) for i in range(lo, hi + 1)}
+    split = {i: pieces.get(i) or _row_words(rows[i], words[i], left_edge, size) for i in range(lo, hi + 1)}
     for i, ws in split.items():  # the label pieces found here are the same objects as the cells' words
         known = {(w.x0, w.top): w for c in by_row.get(i, []) for w in c.words}
         split[i] = [known.get((w.x0, w.top), w) for w in ws]
@@ -290,8 +292,9 @@ def _cells(label_words: list[_Word], tcol, starts: list[float], size: float) -> 
     """Label pieces -> cells, column by column: a piece continues the cell above when that line was full."""
     out: list[_Cell] = []
     ncols = len(starts)
+    cols = [tcol(w.x0) for w in label_words]
     for k in range(ncols):
-        col = sorted((w for w in label_words if tcol(w.x0) == k), key=lambda w: w.top)
+        col = sorted((w for w, c in zip(label_words, cols) if c == k), key=lambda w: w.top)
         inside = [w.x1 for w in col if k + 1 == ncols or w.x1 < starts[k + 1]]
         right = max(inside or [w.x1 for w in col])
         cur: _Cell | None = None

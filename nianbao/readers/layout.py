@@ -12,7 +12,9 @@ from __future__ import annotations
 import re
 from bisect import bisect_left, bisect_right
 from collections import Counter, defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
+from operator import attrgetter
 from statistics import median
 
 
@@ -23,13 +25,14 @@ class Glyph:
     and building them and reading those values are most of the layout's cost.  Treat it as immutable.
     """
 
-    __slots__ = ("x0", "top", "x1", "bottom", "text", "cx", "cy", "size")
+    __slots__ = ("bottom", "cx", "cy", "size", "text", "top", "x0", "x1")
 
     def __init__(self, x0: float, top: float, x1: float, bottom: float, text: str) -> None:
         self.x0, self.top, self.x1, self.bottom, self.text = x0, top, x1, bottom, text
         self.cx = (x0 + x1) / 2
         self.cy = (top + bottom) / 2
-        self.size = max(bottom - top, 1.0)
+        height = bottom - top
+        self.size = height if height > 1.0 else 1.0
 
     def __repr__(self) -> str:
         return f"Glyph({self.x0!r}, {self.top!r}, {self.x1!r}, {self.bottom!r}, {self.text!r})"
@@ -103,30 +106,30 @@ def glyph_rows(glyphs: list[Glyph]) -> list[list[Glyph]]:
     rows: list[list[Glyph]] = []
     row: list[Glyph] = []
     top = bottom = 0.0  # the current row's vertical span
-    for g in sorted(glyphs, key=_by_line):
+    for g in sorted(glyphs, key=_BY_LINE):
+        gt, gb, gs = g.top, g.bottom, g.size
         if row:
-            overlap = (bottom if bottom < g.bottom else g.bottom) - (top if top > g.top else g.top)
+            overlap = (bottom if bottom < gb else gb) - (top if top > gt else gt)
             height = bottom - top
-            if overlap >= 0.5 * (height if height < g.size else g.size) and abs(g.cy - (top + bottom) / 2) < 0.6 * (
-                g.size if g.size > height else height
+            if overlap >= 0.5 * (height if height < gs else gs) and abs(g.cy - (top + bottom) / 2) < 0.6 * (
+                gs if gs > height else height
             ):
                 row.append(g)
-                top, bottom = (top if top < g.top else g.top), (bottom if bottom > g.bottom else g.bottom)
+                if gt < top:
+                    top = gt
+                if gb > bottom:
+                    bottom = gb
                 continue
         row = [g]
         rows.append(row)
-        top, bottom = g.top, g.bottom
+        top, bottom = gt, gb
     for row in rows:
-        row.sort(key=_by_x)
+        row.sort(key=_BY_X)
     return rows
 
 
-def _by_line(g: Glyph) -> tuple[float, float]:
-    return g.cy, g.x0
-
-
-def _by_x(g: Glyph) -> float:
-    return g.x0
+_BY_LINE = attrgetter("cy", "x0")
+_BY_X = attrgetter("x0")
 
 
 def split_words(row: list[Glyph], size: float, *, split_cells: bool = True) -> list[list[Glyph]]:
@@ -148,10 +151,13 @@ def split_words(row: list[Glyph], size: float, *, split_cells: bool = True) -> l
 
 def word_text(word: list[Glyph], size: float) -> str:
     """A cell's characters, with a space where the gap between two of them is a space."""
+    if len(word) == 1:
+        return word[0].text.strip()
     out: list[str] = []
+    space = SPACE_GAP * size
     prev: Glyph | None = None
     for g in word:
-        if prev is not None and g.x0 - prev.x1 > SPACE_GAP * size and out and not out[-1].isspace():
+        if prev is not None and g.x0 - prev.x1 > space and out and not out[-1].isspace():
             out.append(" ")
         out.append(g.text)
         prev = g
@@ -169,8 +175,8 @@ def row_size(row: list[Glyph]) -> float:
 
 
 def make_line(row: list[Glyph], cells: list[str], size: float) -> Line:
-    top = min(g.top for g in row)
-    return Line(row[0].x0, top, max(g.x1 for g in row), max(g.bottom for g in row), cells, size)
+    top = min([g.top for g in row])
+    return Line(row[0].x0, top, max([g.x1 for g in row]), max([g.bottom for g in row]), cells, size)
 
 
 def glyphs_to_lines(glyphs: list[Glyph], *, split_cells: bool = True) -> list[Line]:
@@ -255,10 +261,10 @@ def segments_to_grids(segments: list[tuple[float, float, float, float]]) -> list
     hs: list[_Seg] = []
     vs: list[_Seg] = []
     for x0, top, x1, bottom in segments:
-        w, h = x1 - x0, bottom - top
-        if h <= THIN and w > THIN:
+        width, height = x1 - x0, bottom - top
+        if height <= THIN and width > THIN:
             hs.append(_Seg((top + bottom) / 2, x0, x1))
-        elif w <= THIN and h > THIN:
+        elif width <= THIN and height > THIN:
             vs.append(_Seg((x0 + x1) / 2, top, bottom))
     hs, vs = _merge_segments(hs), _merge_segments(vs)
     if len(hs) < 2 or len(vs) < 2:
@@ -286,24 +292,48 @@ def segments_to_grids(segments: list[tuple[float, float, float, float]]) -> list
     return grids
 
 
-def _covers(segs: list[_Seg], pos: float, a: float, b: float) -> bool:
-    """Does a ruling line at ``pos`` run along most of [a, b]?"""
-    mid, need = (a + b) / 2, 0.6 * (b - a)
-    for s in segs:
-        if abs(s.pos - pos) <= SNAP and s.a - SNAP <= mid <= s.b + SNAP and min(s.b, b) - max(s.a, a) >= need:
-            return True
-    return False
+def _covered(near: list[list[_Seg]], spans: list[float]) -> list[list[bool]]:
+    """[edge][i]: does a ruling line along the edge run along most of [spans[i], spans[i + 1]]?
+
+    ``near`` holds each edge's lines (within SNAP of it).  The spans a line runs right through are marked
+    at once; only the spans at its two ends, whose middle it reaches (give or take SNAP), are measured.
+    """
+    n = len(spans) - 1
+    mids = [(spans[i] + spans[i + 1]) / 2 for i in range(n)]
+    needs = [0.6 * (spans[i + 1] - spans[i]) for i in range(n)]
+    out = []
+    for segs in near:
+        row = [False] * n
+        for s in segs:
+            sa, sb = s.a, s.b
+            lo, hi = bisect_left(mids, sa - SNAP), bisect_right(mids, sb + SNAP)
+            first, last = bisect_left(spans, sa), bisect_right(spans, sb) - 1  # spans[first:last + 1] in [a, b]
+            ends: Iterable[int] = range(lo, hi)
+            if first < last:
+                row[first:last] = [True] * (last - first)
+                ends = (*range(lo, first), *range(last, hi))
+            for i in ends:
+                x0, x1 = spans[i], spans[i + 1]
+                if not row[i] and (sb if sb < x1 else x1) - (sa if sa > x0 else x0) >= needs[i]:
+                    row[i] = True
+        out.append(row)
+    return out
 
 
 def _near(segs: list[_Seg], edges: list[float]) -> list[list[_Seg]]:
-    """For each grid edge, the lines within SNAP of it: ``_covers`` need only look at those."""
+    """For each grid edge, the lines within SNAP of it: the only ones that can be its border."""
     return [[s for s in segs if abs(s.pos - e) <= SNAP] for e in edges]
 
 
 def _reach(segs: list[_Seg], mids: list[float]) -> list[float]:
     """For each midpoint, the smallest position of a line whose extent (give or take SNAP) holds it."""
-    inf = float("inf")
-    return [min((s.pos for s in segs if s.a - SNAP <= m <= s.b + SNAP), default=inf) for m in mids]
+    out = [float("inf")] * len(mids)
+    for s in segs:
+        pos = s.pos
+        for i in range(bisect_left(mids, s.a - SNAP), bisect_right(mids, s.b + SNAP)):
+            if pos < out[i]:
+                out[i] = pos
+    return out
 
 
 def _grid(hs: list[_Seg], vs: list[_Seg]) -> _Grid | None:
@@ -317,13 +347,13 @@ def _grid(hs: list[_Seg], vs: list[_Seg]) -> _Grid | None:
     # line through the row's middle starts left of it, a horizontal one through the column's middle above it
     left = _reach(vs, [(ys[r] + ys[r + 1]) / 2 for r in range(nr)])
     above = _reach(hs, [(xs[c] + xs[c + 1]) / 2 for c in range(nc)])
-    near_x, near_y = _near(vs, xs), _near(hs, ys)
+    walls, floors = _covered(_near(vs, xs), ys), _covered(_near(hs, ys), xs)  # [edge][span]: ruled there?
     for r in range(nr):
         for c in range(nc):
             inside[r][c] = left[r] <= xs[c] + SNAP and above[c] <= ys[r] + SNAP
-            if c + 1 < nc and not _covers(near_x[c + 1], xs[c + 1], ys[r], ys[r + 1]):
+            if c + 1 < nc and not walls[c + 1][r]:
                 uf.union(r * nc + c, r * nc + c + 1)
-            if r + 1 < nr and not _covers(near_y[r + 1], ys[r + 1], xs[c], xs[c + 1]):
+            if r + 1 < nr and not floors[r + 1][c]:
                 uf.union(r * nc + c, (r + 1) * nc + c)
     boxes: dict[int, list[int]] = {}
     for r in range(nr):
@@ -331,8 +361,16 @@ def _grid(hs: list[_Seg], vs: list[_Seg]) -> _Grid | None:
             if not inside[r][c]:
                 continue
             root = uf.find(r * nc + c)
-            b = boxes.setdefault(root, [r, c, r, c])
-            b[0], b[1], b[2], b[3] = min(b[0], r), min(b[1], c), max(b[2], r), max(b[3], c)
+            b = boxes.get(root)
+            if b is None:
+                boxes[root] = [r, c, r, c]
+                continue
+            # rows come in increasing order: the first one seen is the top, the current one the bottom
+            b[2] = r
+            if c < b[1]:
+                b[1] = c
+            elif c > b[3]:
+                b[3] = c
     cells = [(b[0], b[1], b[2], b[3]) for b in boxes.values()]
     return _Grid(xs, ys, cells) if cells else None
 
@@ -340,50 +378,57 @@ def _grid(hs: list[_Seg], vs: list[_Seg]) -> _Grid | None:
 def _fill_grid(grid: _Grid, glyphs: list[Glyph]) -> tuple[Table, list[Glyph]]:
     """Put each character into the cell that holds its centre; return the table and the leftovers."""
     xs, ys = grid.xs, grid.ys
-    owner: dict[tuple[int, int], int] = {}
+    nr, nc = len(ys) - 1, len(xs) - 1
+    owner: list[int] = [-1] * (nr * nc)  # elementary box (r * nc + c) -> its cell
     for k, (r0, c0, r1, c1) in enumerate(grid.cells):
         for r in range(r0, r1 + 1):
-            for c in range(c0, c1 + 1):
-                owner[(r, c)] = k
+            owner[r * nc + c0 : r * nc + c1 + 1] = [k] * (c1 - c0 + 1)
     content: list[list[Glyph]] = [[] for _ in grid.cells]
     rest: list[Glyph] = []
+    y0, y1, x0, x1 = ys[0], ys[-1], xs[0], xs[-1]
     for g in glyphs:
-        r = _index(ys, g.cy)
-        c = _index(xs, g.cx)
-        k = owner.get((r, c)) if r is not None and c is not None else None
-        if k is None:
-            rest.append(g)
-        else:
-            content[k].append(g)
-    nr, nc = len(ys) - 1, len(xs) - 1
+        cy, cx = g.cy, g.cx
+        if y0 <= cy <= y1 and x0 <= cx <= x1:  # _index, inlined: this runs for every character on the page
+            r, c = bisect_right(ys, cy) - 1, bisect_right(xs, cx) - 1
+            k = owner[(r if r < nr else nr - 1) * nc + (c if c < nc else nc - 1)]
+            if k >= 0:
+                content[k].append(g)
+                continue
+        rest.append(g)
     rows = [[""] * nc for _ in range(nr)]
     for (r0, c0, _r1, _c1), gs in zip(grid.cells, content):
-        lines = glyphs_to_lines(gs, split_cells=False)
-        rows[r0][c0] = join_wrapped([" ".join(filter(None, ln.cells)) for ln in lines])
+        if gs:
+            rows[r0][c0] = _cell_text(gs)
     keep = [r for r in range(nr) if any(rows[r])]
     new_index = {r: i for i, r in enumerate(keep)}
     anchors: list[list[tuple[int, int] | None]] = []
     for r in keep:
         line: list[tuple[int, int] | None] = []
         for c in range(nc):
-            r0, c0, _r1, _c1 = grid.cells[owner[(r, c)]] if (r, c) in owner else (-1, -1, 0, 0)
+            k = owner[r * nc + c]
+            r0, c0, _r1, _c1 = grid.cells[k] if k >= 0 else (-1, -1, 0, 0)
             line.append((new_index[r0], c0) if r0 in new_index else None)
         anchors.append(line)
     table = Table(ys[0], ys[-1], xs[0], xs[-1], [rows[r] for r in keep], anchors, list(xs))
     return table, rest
 
 
+def _cell_text(gs: list[Glyph]) -> str:
+    """A ruled cell's text: its lines joined.  Most cells are one line of one size, read without grouping."""
+    if len(gs) == 1:
+        return gs[0].text.strip()
+    top, bottom = gs[0].top, gs[0].bottom
+    for g in gs:
+        if g.top != top or g.bottom != bottom:
+            return join_wrapped([word_text(row, row_size(row)) for row in glyph_rows(gs)])
+    return word_text(sorted(gs, key=_BY_X), gs[0].size)
+
+
 def _index(edges: list[float], v: float) -> int | None:
+    """The interval of increasing ``edges`` that holds ``v`` (the last one holds its upper edge too)."""
     if v < edges[0] or v > edges[-1]:
         return None
-    lo, hi = 0, len(edges) - 1
-    while hi - lo > 1:
-        mid = (lo + hi) // 2
-        if edges[mid] <= v:
-            lo = mid
-        else:
-            hi = mid
-    return lo
+    return min(bisect_right(edges, v) - 1, len(edges) - 2)
 
 
 # ---------------------------------------------------------------- one page, then the document

@@ -48,6 +48,11 @@ class PdfReader:
             )
         pages, notes = read_pdf_pages(data)
         if not any(p.glyphs for p in pages):
+            from . import ocr
+
+            if ocr.available():
+                text, notes = ocr.ocr_pdf(data)
+                return text, False, notes
             return "", False, ("scanned",)
         text, grid = pages_to_text(pages)
         return text, grid, notes
@@ -121,7 +126,8 @@ def _page_layout(page: Any, raw: Any) -> PageLayout:
     w, h = x1 - x0, y1 - y0
     textpage = page.get_textpage()
     try:
-        chars, quadrant = _chars(textpage, raw)
+        parts, quadrant = _chars(textpage, raw)
+        glyphs = _glyphs(textpage, raw, parts, quadrant, (x0, y1, w, h))
     finally:
         textpage.close()
 
@@ -137,15 +143,6 @@ def _page_layout(page: Any, raw: Any) -> PageLayout:
             return h - v1, u0, h - v0, u1
         return u0, v0, u1, v1
 
-    # the same turn as box(), written out per quadrant: it runs once per character
-    if quadrant == 1:
-        glyphs = [Glyph(y1 - t, w - (r - x0), y1 - b, w - (le - x0), ch) for le, b, r, t, ch in chars]
-    elif quadrant == 2:
-        glyphs = [Glyph(w - (r - x0), h - (y1 - b), w - (le - x0), h - (y1 - t), ch) for le, b, r, t, ch in chars]
-    elif quadrant == 3:
-        glyphs = [Glyph(h - (y1 - b), le - x0, h - (y1 - t), r - x0, ch) for le, b, r, t, ch in chars]
-    else:
-        glyphs = [Glyph(le - x0, y1 - t, r - x0, y1 - b, ch) for le, b, r, t, ch in chars]
     segments = _segments(page, raw, box) if glyphs else []
     width, height = (h, w) if quadrant in (1, 3) else (w, h)
     return PageLayout(width, height, glyphs, segments)
@@ -201,6 +198,8 @@ def _bare(raw: Any) -> _Bare:
 
 def _page_text(tp: Any, n: int, api: _Bare) -> str:
     """The page's characters, one per index: the whole text in one call when it lines up with the indexes."""
+    if n <= 0:
+        return ""
     buf = ctypes.create_string_buffer(2 * n + 2)
     got = api.text(tp, 0, n, buf)
     text = buf.raw[: 2 * max(got - 1, 0)].decode("utf-16-le", "surrogatepass")
@@ -209,8 +208,12 @@ def _page_text(tp: Any, n: int, api: _Bare) -> str:
     return "".join(chr(u) if u < 0x110000 else "\ufffd" for u in (api.unicode(tp, i) for i in range(n)))
 
 
-def _chars(textpage: Any, raw: Any) -> tuple[list[tuple[float, float, float, float, str]], int]:
-    """(left, bottom, right, top, char) in user space, and the page's main text direction in quarter turns.
+_Char = tuple[int, float, float, float, float, str]  # index, loose box (left, bottom, right, top), text
+_Part = tuple[int, float, float | None, list[_Char]]  # quarter turns, font size, baseline (None: per char), chars
+
+
+def _chars(textpage: Any, raw: Any) -> tuple[list[_Part], int]:
+    """The page's characters in runs that share a direction, size and baseline; the page's main text direction.
 
     The angle, font size and baseline are the text object's, so they are read once per run of characters
     from one object; only the box is read per character (the baseline per character when it varies).
@@ -222,9 +225,10 @@ def _chars(textpage: Any, raw: Any) -> tuple[list[tuple[float, float, float, flo
     keep = _KEEP
     rect = raw.FS_RECTF()
     prect = ctypes.byref(rect)
-    get_box, text_object, is_generated = api.box, api.text_object, api.is_generated
-    # (text object, [(index, left, bottom, right, top, char)]) in page order
-    runs: list[tuple[int | None, list[tuple[int, float, float, float, float, str]]]] = []
+    get_box, is_generated = api.box, api.is_generated
+    text_object = api.text_object or (lambda tp, i: None)  # pdfium before GetTextObject: every char on its own
+    runs: list[tuple[int | None, list[_Char]]] = []  # (text object, its characters) in page order
+    run: list[_Char] = []
     last: Any = -1
     for i, ch in enumerate(text):
         ok = keep.get(ch)
@@ -232,7 +236,7 @@ def _chars(textpage: Any, raw: Any) -> tuple[list[tuple[float, float, float, flo
             ok = keep[ch] = _keep(ch)
         if not ok:
             continue
-        obj = text_object(tp, i) if text_object is not None else None
+        obj = text_object(tp, i)
         if obj is None and is_generated is not None and is_generated(tp, i) == 1:
             continue
         if not get_box(tp, i, prect):
@@ -241,47 +245,82 @@ def _chars(textpage: Any, raw: Any) -> tuple[list[tuple[float, float, float, flo
         if right - left <= 0 and top - bottom <= 0:
             continue
         if obj is None or obj != last:
-            runs.append((obj, []))
+            run = []
+            runs.append((obj, run))
             last = obj
-        runs[-1][1].append((i, left, bottom, right, top, ch))
-    out: list[tuple[float, float, float, float, str]] = []
+        run.append((i, left, bottom, right, top, ch))
+    parts: list[_Part] = []
     turns = [0, 0, 0, 0]
     ox, oy = ctypes.c_double(), ctypes.c_double()
     pox, poy = ctypes.byref(ox), ctypes.byref(oy)
     get_origin, get_size, get_angle = api.origin, api.size, api.angle
     for obj, run in runs:
-        singles = [run] if obj is not None else [[c] for c in run]
-        for part in singles:
+        for part in [run] if obj is not None else [[c] for c in run]:
             first = part[0][0]
             angle = get_angle(tp, first)
             q = round(angle / (math.pi / 2)) % 4 if angle >= 0 else 0
             turns[q] += len(part)
-            size = get_size(tp, first)
             # the baseline: one for the run when its two ends agree (straight text), else per character
             get_origin(tp, first, pox, poy)
-            base = oy.value if q in (0, 2) else ox.value
+            base: float | None = oy.value if q == 0 or q == 2 else ox.value
             if len(part) > 1:
                 get_origin(tp, part[-1][0], pox, poy)
-                if (oy.value if q in (0, 2) else ox.value) != base:
+                if (oy.value if q == 0 or q == 2 else ox.value) != base:
                     base = None
-            for i, left, bottom, right, top, ch in part:
-                if base is None:
-                    get_origin(tp, i, pox, poy)
-                    o = oy.value if q in (0, 2) else ox.value
-                else:
-                    o = base
-                # Tight boxes differ per glyph (a hyphen sits low, 一 in the middle): span the line from the
-                # baseline by the font size instead, so that characters of one line share one vertical extent.
-                em = max(size, min(top - bottom, right - left))
-                if q == 0:
-                    out.append((left, o - 0.12 * em, right, o + 0.88 * em, ch))
-                elif q == 2:
-                    out.append((left, o - 0.88 * em, right, o + 0.12 * em, ch))
-                elif q == 1:  # text runs downwards: the baseline is vertical at x, the glyphs' tops point to +x
-                    out.append((o - 0.12 * em, bottom, o + 0.88 * em, top, ch))
-                else:
-                    out.append((o - 0.88 * em, bottom, o + 0.12 * em, top, ch))
-    return out, max(range(4), key=lambda q: turns[q])
+            parts.append((q, get_size(tp, first), base, part))
+    return parts, max(range(4), key=lambda q: turns[q])
+
+
+def _glyphs(
+    textpage: Any, raw: Any, parts: list[_Part], quadrant: int, page: tuple[float, float, float, float]
+) -> list[Glyph]:
+    """The characters as glyphs in top-down space, turned by ``quadrant`` so that the text runs left to right.
+
+    Tight boxes differ per glyph (a hyphen sits low, 一 in the middle): a glyph spans its line from the
+    baseline by the font size instead, so that characters of one line share one vertical extent.  Upright
+    text on an upright page, nearly all of it, is worked out in one expression per character.
+    """
+    x0, y1, w, h = page
+    tp = textpage.raw
+    get_origin = _bare(raw).origin
+    ox, oy = ctypes.c_double(), ctypes.c_double()
+    pox, poy = ctypes.byref(ox), ctypes.byref(oy)
+    out: list[Glyph] = []
+    add = out.append
+    for q, size, base, part in parts:
+        if quadrant == 0 and q == 0 and base is not None:
+            for _i, left, bottom, right, top, ch in part:
+                tall, wide = top - bottom, right - left
+                least = tall if tall <= wide else wide
+                em = size if size >= least else least
+                add(Glyph(left - x0, y1 - (base + 0.88 * em), right - x0, y1 - (base - 0.12 * em), ch))
+            continue
+        across = q == 0 or q == 2  # the baseline is horizontal
+        # the glyphs' tops point up (q 0), to +x (q 1: text runs downwards), down (q 2) or to -x (q 3)
+        below, above = (0.12, 0.88) if q == 0 or q == 1 else (0.88, 0.12)
+        for i, left, bottom, right, top, ch in part:
+            if base is None:
+                get_origin(tp, i, pox, poy)
+                o = oy.value if across else ox.value
+            else:
+                o = base
+            tall, wide = top - bottom, right - left
+            least = tall if tall <= wide else wide
+            em = size if size >= least else least
+            if across:
+                le, b, r, t = left, o - below * em, right, o + above * em
+            else:
+                le, b, r, t = o - below * em, bottom, o + above * em, top
+            # user space (y up) -> top-down space, turned as box() in _page_layout turns the rules
+            if quadrant == 1:
+                add(Glyph(y1 - t, w - (r - x0), y1 - b, w - (le - x0), ch))
+            elif quadrant == 2:
+                add(Glyph(w - (r - x0), h - (y1 - b), w - (le - x0), h - (y1 - t), ch))
+            elif quadrant == 3:
+                add(Glyph(h - (y1 - b), le - x0, h - (y1 - t), r - x0, ch))
+            else:
+                add(Glyph(le - x0, y1 - t, r - x0, y1 - b, ch))
+    return out
 
 
 def _segments(page: Any, raw: Any, box: Any) -> list[tuple[float, float, float, float]]:
