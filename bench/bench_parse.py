@@ -67,8 +67,8 @@ def main() -> None:
             folder.mkdir()
             paths = write_corpus(folder, args.n, shapes, args.seed)
             nianbao_run(paths[:20])  # warm up imports and caches
-            base = min(baseline(paths, kind == "html") for _ in range(3))
-            ours = min(nianbao_run(paths) for _ in range(2))
+            base = min(baseline(paths, kind == "html") for _ in range(5))
+            ours = min(nianbao_run(paths) for _ in range(5))
             rows.append((kind, len(paths), len(paths) / base, len(paths) / ours, base / ours))
     print(f"{'kind':6} {'reports':>8} {'baseline/s':>12} {'nianbao/s':>11} {'nianbao vs baseline':>20}")
     for kind, n, b, o, ratio in rows:

@@ -7,8 +7,8 @@ same stream; the row assembler in :mod:`nianbao.parse.tables` never looks at the
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from functools import lru_cache
+from typing import NamedTuple
 
 from ..readers import SPAN
 from ..readers.normalize import label_key
@@ -30,8 +30,9 @@ NOISE = re.compile(
 )
 
 
-@dataclass(frozen=True, slots=True)
-class Token:
+class Token(NamedTuple):
+    """One cell (or the label or numbers part of one), where it stands: a tuple, as pages make thousands."""
+
     kind: str
     text: str  # the cell as written (labels: normalised key)
     line: int
@@ -59,19 +60,24 @@ def tokenize(lines: list[str], start: int = 0, end: int | None = None) -> list[T
     """Tokens of ``lines[start:end]``; page numbers and markdown separator lines are dropped."""
     out: list[Token] = []
     for i in range(start, len(lines) if end is None else end):
-        line = lines[i]
-        if not line.strip() or NOISE.match(line):
-            continue
-        for j, cell in enumerate(split_cells(line)):
-            if cell != SPAN:  # a cell spanning columns goes on: no cell of its own, but the columns still count
-                out.extend(_cell_tokens(cell, i, j))
+        out.extend(Token(kind, text, i, col, parts) for kind, text, col, parts in _line_cells(lines[i]))
     return out
 
 
-def _cell_tokens(cell: str, line: int, col: int) -> list[Token]:
-    if not cell:
-        return [Token(BLANK, "", line, col)]
-    return [Token(kind, text, line, col, ps) for kind, text, ps in _classify(cell)]
+@lru_cache(maxsize=65536)
+def _line_cells(line: str) -> tuple[tuple[str, str, int, tuple[Part, ...]], ...]:
+    """(kind, text, column, numbers) of a line's cells (cached: the same lines recur in every report)."""
+    if not line.strip() or NOISE.match(line):
+        return ()
+    out: list[tuple[str, str, int, tuple[Part, ...]]] = []
+    for j, cell in enumerate(split_cells(line)):
+        if cell == SPAN:  # a cell spanning columns goes on: no cell of its own, but the columns still count
+            continue
+        if not cell:
+            out.append((BLANK, "", j, ()))
+        else:
+            out.extend((kind, text, j, parts) for kind, text, parts in _classify(cell))
+    return tuple(out)
 
 
 @lru_cache(maxsize=65536)

@@ -148,7 +148,7 @@ def place(
     if cells.shift is None:
         data_col = None  # the label's line lost columns we cannot count: place by order and arithmetic only
     elif cells.shift:
-        toks = [replace(t, col=t.col + cells.shift) if t.line == cells.label_line else t for t in toks]
+        toks = [t._replace(col=t.col + cells.shift) if t.line == cells.label_line else t for t in toks]
         cells = replace(cells, tokens=toks, label_col=cells.label_col + cells.shift, shift=0)
     # the line holding all the row's numbers: the label's own line, or a label-less line after it
     lines = {t.line for t in nums}

@@ -60,7 +60,8 @@ def to_traditional(text: str, config: str = "s2twp") -> str:
 
 def ascii_forms(text: str) -> str:
     """Full-width digits, letters and punctuation to ASCII; the dashes used as minus signs to ``-``."""
-    return unicodedata.normalize("NFKC", text.translate(_MINUS)).translate(_MINUS)
+    # NFKC already maps the full-width minus, ideographic and no-break spaces; the dashes are left to us
+    return unicodedata.normalize("NFKC", text).translate(_MINUS)
 
 
 def label_key(text: str) -> str:
