@@ -46,6 +46,16 @@ FONT_NAME = "宋体"
 NULL_FILL = "EDEDED"
 
 
+def print_setup(ws: Worksheet, grid: Grid) -> None:
+    """A table sheet prints on A4, one page wide, with its header rows frozen."""
+    ws.freeze_panes = ws.cell(row=FIRST_ROW + grid.header_rows, column=1)
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.orientation = "landscape" if grid.ncols > 4 else "portrait"
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+
+
 def _value(report: Report, path: str) -> float | int | str:
     """The cell as Excel should hold it: the number itself, or 空缺 when null."""
     value = report.cell(path)
@@ -120,12 +130,7 @@ def build_workbook(report: Report, sections: dict[str, str] | None = None) -> Wo
         ws["A2"] = heading(TABLE_SECTION[name])
         ws["A2"].font = Font(name="黑体", size=12)
         write_grid(ws, report, grid)
-        ws.freeze_panes = ws.cell(row=FIRST_ROW + grid.header_rows, column=1)
-        ws.page_setup.paperSize = ws.PAPERSIZE_A4
-        ws.page_setup.orientation = "landscape" if grid.ncols > 4 else "portrait"
-        ws.page_setup.fitToWidth = 1
-        ws.page_setup.fitToHeight = 0
-        ws.sheet_properties.pageSetUpPr.fitToPage = True
+        print_setup(ws, grid)
     return wb
 
 

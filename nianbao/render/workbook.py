@@ -18,7 +18,7 @@ from .. import formats
 from ..errors import MissingDependency
 from ..model import Report
 from .layout import DEFAULT_TITLE, TABLE_SECTION, Grid, grids, heading, layout_template, place, unit_suffix
-from .to_xlsx import FIRST_ROW, FONT_NAME, SHEET_NAMES
+from .to_xlsx import FIRST_ROW, FONT_NAME, SHEET_NAMES, print_setup
 
 if TYPE_CHECKING:
     from openpyxl import Workbook
@@ -78,12 +78,7 @@ def build_template(
         cells = _write_grid(ws, grid, template, report)
         if name == "requests":
             _balance_checks(ws, grid, cells)
-        ws.freeze_panes = ws.cell(row=FIRST_ROW + grid.header_rows, column=1)
-        ws.page_setup.paperSize = ws.PAPERSIZE_A4
-        ws.page_setup.orientation = "landscape" if grid.ncols > 4 else "portrait"
-        ws.page_setup.fitToWidth = 1
-        ws.page_setup.fitToHeight = 0
-        ws.sheet_properties.pageSetUpPr.fitToPage = True
+        print_setup(ws, grid)
         ws.protection.sheet = True
     return wb
 
