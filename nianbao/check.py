@@ -213,13 +213,41 @@ PARSER_RULES: dict[str, tuple[str, str]] = {
     "source.not_a_report": ("error", "the document is an annual report at all"),
     "narrative.mismatch": ("warning", "a figure stated in the prose agrees with the tables or with its listed parts"),
 }
-ALL_RULES = (*RULES, *PARSER_RULES)
+# Rules across reports (nianbao.history; run by `check --db`): rule id -> (severity, holds when).
+CROSS_RULES: dict[str, tuple[str, str]] = {
+    "history.carry_mismatch": (
+        "warning",
+        "for each column: this year's 上年结转 equals the same organ's 结转下年度继续办理 of the year before",
+    ),
+    "history.in_force_mismatch": (
+        "warning",
+        "(template 2021) for 规章 and 行政规范性文件: 现行有效件数 equals last year's plus 本年制发 minus 本年废止",
+    ),
+    "hierarchy.sum_mismatch": (
+        "warning",
+        "a parent's report (given an organ→parent CSV) equals the sum of its units' reports of the same year",
+    ),
+    "prose.duplicate": (
+        "warning",
+        "sections 一 and 五 are not nearly identical (MinHash, Jaccard ≥ 0.8) to another organ's of the same year",
+    ),
+    "history.missing_year": ("warning", "an organ with reports for Y−1 and Y+1 also has one for Y"),
+}
+# The findings of `nianbao aggregate` (nianbao.aggregate).
+AGGREGATE_RULES: dict[str, tuple[str, str]] = {
+    "aggregate.units": ("info", "(aggregate) lists the units whose reports were summed"),
+    "aggregate.unit_errors": ("warning", "(aggregate) every unit summed passes its own checks"),
+    "aggregate.unknown_cell": ("warning", "(aggregate) every unit's figure for a cell could be read"),
+}
+
+ALL_RULES = (*RULES, *PARSER_RULES, *CROSS_RULES, *AGGREGATE_RULES)
 
 
 def rule_table() -> list[tuple[str, str, str]]:
     """(rule id, severity, holds when) for every rule, for the docs: arithmetic rules first."""
     rows = [(rid, "error", (fn.__doc__ or "").strip().splitlines()[0]) for rid, fn in RULES.items()]
-    return rows + [(rid, sev, holds) for rid, (sev, holds) in PARSER_RULES.items()]
+    extra = {**PARSER_RULES, **CROSS_RULES, **AGGREGATE_RULES}
+    return rows + [(rid, sev, holds) for rid, (sev, holds) in extra.items()]
 
 
 def cells_of(finding: Finding, report: Report) -> list[str]:
