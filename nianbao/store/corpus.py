@@ -1,12 +1,27 @@
-"""Corpus: the public API over the store (see the package docstring). Bodies land in later commits."""
+"""Corpus: the public API over the store (see the package docstring)."""
 
 from __future__ import annotations
 
+import hashlib
+import json
+import os
+import zlib
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from functools import lru_cache
+from pathlib import Path
 from typing import Any
 
+from ..errors import StoreError
+from ..formats import REQUEST_ROWS
 from ..model import Report
+from . import schema as S
+
+STATUSES = ("ok", "errors", "unreadable")
+# Rules that mean the file could not be read as a report at all.
+UNREADABLE_RULES = frozenset({"source.unreadable", "source.scanned", "source.not_a_report"})
 
 
 @dataclass(frozen=True)
@@ -43,14 +58,200 @@ class IngestSummary:
     seconds: float = 0.0
 
 
+@lru_cache(maxsize=1)
+def parser_version() -> str:
+    """nianbao's version plus a digest of the code that turns bytes into a report, so that
+    ``reparse --outdated`` knows which stored reports an edited parser would read differently."""
+    from .. import __version__
+
+    root = Path(__file__).resolve().parents[1]
+    digest = hashlib.sha256()
+    for sub in ("readers", "parse"):
+        for f in sorted((root / sub).glob("*.py")):
+            digest.update(f.read_bytes())
+    for name in ("check.py", "formats.py", "model.py"):
+        digest.update((root / name).read_bytes())
+    return f"{__version__}+{digest.hexdigest()[:10]}"
+
+
+def status_of(report: Report) -> str:
+    if any(f.rule in UNREADABLE_RULES and f.severity == "error" for f in report.findings):
+        return "unreadable"
+    return "errors" if report.has_errors else "ok"
+
+
+def _pack(obj: Any) -> bytes:
+    return zlib.compress(json.dumps(obj, ensure_ascii=False, separators=(",", ":")).encode("utf-8"), 6)
+
+
+def _unpack(blob: bytes) -> Any:
+    return json.loads(zlib.decompress(blob).decode("utf-8"))
+
+
+def _json(value: Any) -> str | None:
+    return None if value is None else json.dumps(value, ensure_ascii=False)
+
+
+def report_rows(report: Report, key: str, version: str | None) -> tuple[dict, list[dict], list[dict]]:
+    """The reports row, the cell rows and the finding rows of one report (no ids yet)."""
+    doc = report.to_dict()
+    row: dict[str, Any] = {
+        "sha256": key,
+        "path": report.source.path,
+        "kind": report.source.kind,
+        "template": report.template,
+        "title": report.meta.title,
+        "organ": report.meta.organ,
+        "year": report.meta.year,
+        "published": report.meta.published,
+        "script": report.meta.script,
+        "parser_version": version,
+        "status": status_of(report),
+        "n_errors": sum(f.severity == "error" for f in report.findings),
+        "n_warnings": sum(f.severity == "warning" for f in report.findings),
+        "doc": _pack(doc),
+        "ingested_at": datetime.now(UTC),
+    }
+    for name, path in S.SUMMARY_CELLS.items():
+        v = report.cell(path)
+        row[name] = float(v) if isinstance(v, int | float) and not isinstance(v, bool) else None
+    cell_rows = [
+        {"tbl": t, "row": r, "col": c, "value": float(v), "is_float": isinstance(v, float)}
+        for t, rows in report.tables.items()
+        for r, cols in rows.items()
+        for c, v in cols.items()
+        if isinstance(v, int | float) and not isinstance(v, bool)
+    ]
+    finding_rows = [
+        {
+            "rule": f.rule,
+            "severity": f.severity,
+            "location": f.where,
+            "message": f.message,
+            "expected": _json(f.expected),
+            "found": _json(f.found),
+        }
+        for f in report.findings
+    ]
+    return row, cell_rows, finding_rows
+
+
+def _stored(r: Any) -> StoredReport:
+    return StoredReport(
+        id=r.id,
+        path=r.path,
+        sha256=r.sha256,
+        kind=r.kind,
+        template=r.template,
+        organ=r.organ,
+        year=r.year,
+        published=r.published,
+        script=r.script,
+        province=r.province,
+        city=r.city,
+        county=r.county,
+        status=r.status,
+        n_errors=r.n_errors,
+        n_warnings=r.n_warnings,
+        parser_version=r.parser_version,
+        title=r.title,
+    )
+
+
+_LIST_COLUMNS = [c for c in S.reports.c if c.name not in ("doc", "ingested_at", *S.SUMMARY_CELLS)]
+
+
 class Corpus:
     """A store of reports. Use :func:`open_corpus`; close it (or use ``with``) when done."""
 
-    url: str
+    def __init__(self, engine: Any, url: str) -> None:
+        self.engine = engine
+        self.url = url
 
-    def add(self, report: Report, data: bytes | None = None) -> int:
-        """Store one report (and its source bytes); same sha256 => the id already stored, nothing written."""
-        raise NotImplementedError
+    # ------------------------------------------------------------------ writing
+    @contextmanager
+    def _tx(self, what: str) -> Iterator[Any]:
+        """One transaction; database refusals become a StoreError saying what was being done."""
+        from sqlalchemy.exc import DBAPIError
+
+        try:
+            with self.engine.begin() as conn:
+                yield conn
+        except DBAPIError as e:
+            raise store_error(e, self.url, what) from None
+
+    def key_of(self, report: Report, data: bytes | None) -> str:
+        if data is not None:
+            return hashlib.sha256(data).hexdigest()
+        if report.source.sha256:
+            return report.source.sha256
+        return hashlib.sha256(json.dumps(report.to_dict(), sort_keys=True).encode("utf-8")).hexdigest()
+
+    def has(self, sha256: str) -> int | None:
+        """The id of the report stored for these bytes, if any."""
+        from sqlalchemy import select
+
+        with self.engine.connect() as conn:
+            return conn.execute(select(S.reports.c.id).where(S.reports.c.sha256 == sha256)).scalar()
+
+    def add(self, report: Report, data: bytes | None = None, name: str | None = None) -> int:
+        """Store one report (and its source bytes); same sha256 => the id already stored, nothing written.
+
+        The report, its cells, findings and source are written in one transaction: a kill leaves
+        either all of them or none.
+        """
+        from sqlalchemy import insert, select
+        from sqlalchemy.exc import IntegrityError
+
+        key = self.key_of(report, data)
+        row, cell_rows, finding_rows = report_rows(report, key, parser_version())
+        try:
+            with self._tx("写入报告 (storing a report)") as conn:
+                have = conn.execute(select(S.reports.c.id).where(S.reports.c.sha256 == key)).scalar()
+                if have is not None:
+                    return int(have)
+                if data is not None:
+                    self._put_source(conn, key, name or report.source.path or key, data)
+                rid = conn.execute(insert(S.reports).values(**row)).inserted_primary_key[0]
+                self._put_children(conn, rid, cell_rows, finding_rows)
+                return int(rid)
+        except IntegrityError:  # another process stored the same bytes meanwhile
+            have = self.has(key)
+            if have is None:
+                raise
+            return have
+
+    @staticmethod
+    def _put_source(conn: Any, key: str, name: str, data: bytes) -> None:
+        from sqlalchemy import insert, select
+
+        if conn.execute(select(S.sources.c.sha256).where(S.sources.c.sha256 == key)).first() is None:
+            conn.execute(insert(S.sources).values(sha256=key, name=name, size=len(data), data=zlib.compress(data, 6)))
+
+    @staticmethod
+    def _put_children(conn: Any, rid: int, cell_rows: list[dict], finding_rows: list[dict]) -> None:
+        from sqlalchemy import insert
+
+        if cell_rows:
+            conn.execute(insert(S.cells), [{"report_id": rid, **c} for c in cell_rows])
+        if finding_rows:
+            conn.execute(insert(S.findings), [{"report_id": rid, **f} for f in finding_rows])
+
+    def replace(self, id: int, report: Report) -> None:
+        """Overwrite a stored report's data (same id, sha256, region and source), as reparse does."""
+        from sqlalchemy import delete, update
+
+        with self._tx("更新报告 (replacing a report)") as conn:
+            key = conn.execute(S.reports.select().with_only_columns(S.reports.c.sha256).where(S.reports.c.id == id))
+            sha = key.scalar()
+            if sha is None:
+                raise StoreError(f"库中没有编号为 {id} 的报告 (no report with this id)", path=self.url)
+            row, cell_rows, finding_rows = report_rows(report, sha, parser_version())
+            row.pop("sha256")
+            conn.execute(delete(S.cells).where(S.cells.c.report_id == id))
+            conn.execute(delete(S.findings).where(S.findings.c.report_id == id))
+            conn.execute(update(S.reports).where(S.reports.c.id == id).values(**row))
+            self._put_children(conn, id, cell_rows, finding_rows)
 
     def ingest(
         self,
@@ -59,16 +260,107 @@ class Corpus:
         progress: Callable[[int, int], None] | None = None,
         scheduler: str | None = None,
     ) -> IngestSummary:
-        """Parse and store files, folders, globs and zip archives; skips what is already stored."""
-        raise NotImplementedError
+        """Parse and store files, folders, globs and zip archives; skips what is already stored.
 
+        ``progress(done, total)`` is called after each file. ``jobs`` processes parse (0 = one per
+        core); with ``scheduler`` a Dask cluster does (``local`` starts one here).
+        """
+        from .ingest import ingest
+
+        return ingest(self, paths, jobs=jobs, progress=progress, scheduler=scheduler)
+
+    def reparse(
+        self,
+        jobs: int = 0,
+        outdated: bool = False,
+        progress: Callable[[int, int], None] | None = None,
+        scheduler: str | None = None,
+    ) -> int:
+        """Re-run stored sources through the current parser (only those parsed by another version
+        with ``outdated``); returns how many were reparsed."""
+        from .ingest import reparse
+
+        return reparse(self, jobs=jobs, outdated=outdated, progress=progress, scheduler=scheduler)
+
+    def set_region(self, id: int, province: str | None, city: str | None, county: str | None) -> None:
+        """Record the region inferred for a stored report (nianbao.regions fills these)."""
+        from sqlalchemy import update
+
+        with self._tx("写入地区 (storing a region)") as conn:
+            conn.execute(
+                update(S.reports).where(S.reports.c.id == id).values(province=province, city=city, county=county)
+            )
+
+    def delete(self, id: int) -> bool:
+        """Remove a report with its cells and findings (its source bytes too when no other report uses them)."""
+        from sqlalchemy import delete, select
+
+        with self._tx("删除报告 (deleting a report)") as conn:
+            sha = conn.execute(select(S.reports.c.sha256).where(S.reports.c.id == id)).scalar()
+            if sha is None:
+                return False
+            conn.execute(delete(S.cells).where(S.cells.c.report_id == id))
+            conn.execute(delete(S.findings).where(S.findings.c.report_id == id))
+            conn.execute(delete(S.reports).where(S.reports.c.id == id))
+            conn.execute(delete(S.sources).where(S.sources.c.sha256 == sha))
+            return True
+
+    # ------------------------------------------------------------------ reading
     def get(self, id: int) -> Report | None:
         """The stored report; ``get(id).to_dict()`` equals the dict it was stored from."""
-        raise NotImplementedError
+        from sqlalchemy import select
+
+        with self.engine.connect() as conn:
+            blob = conn.execute(select(S.reports.c.doc).where(S.reports.c.id == id)).scalar()
+        return None if blob is None else Report.from_dict(_unpack(blob))
 
     def source(self, id: int) -> tuple[str, bytes] | None:
         """(file name, original bytes) of a stored report, or None when it has none."""
-        raise NotImplementedError
+        from sqlalchemy import select
+
+        q = (
+            select(S.sources.c.name, S.sources.c.data)
+            .join(S.reports, S.reports.c.sha256 == S.sources.c.sha256)
+            .where(S.reports.c.id == id)
+        )
+        with self.engine.connect() as conn:
+            r = conn.execute(q).first()
+        return None if r is None else (r.name, zlib.decompress(r.data))
+
+    def _filters(
+        self,
+        organ: str | None = None,
+        year: int | None = None,
+        template: str | None = None,
+        rule: str | None = None,
+        has_errors: bool | None = None,
+        region: str | None = None,
+        q: str | None = None,
+        status: str | None = None,
+    ) -> list[Any]:
+        from sqlalchemy import exists, or_, select
+
+        R = S.reports.c
+        where: list[Any] = []
+        if organ:
+            where.append(R.organ.contains(organ, autoescape=True))
+        if year is not None:
+            where.append(R.year == int(year))
+        if template:
+            where.append(R.template == template)
+        if status:
+            where.append(R.status == status)
+        if has_errors is not None:
+            where.append(R.n_errors > 0 if has_errors else R.n_errors == 0)
+        if region:
+            where.append(or_(*(c.contains(region, autoescape=True) for c in (R.province, R.city, R.county))))
+        if q:
+            where.append(or_(*(c.contains(q, autoescape=True) for c in (R.organ, R.title, R.path))))
+        if rule:
+            F = S.findings.c
+            match = F.rule.startswith(rule, autoescape=True) if rule.endswith(".") else F.rule == rule
+            where.append(exists(select(F.id).where(F.report_id == R.id, match)))
+        return where
 
     def search(
         self,
@@ -81,35 +373,130 @@ class Corpus:
         q: str | None = None,
         limit: int = 50,
         offset: int = 0,
+        status: str | None = None,
     ) -> tuple[int, list[StoredReport]]:
         """(total matching, one page ordered by organ, year, id). ``organ``/``q`` match substrings;
         ``region`` matches province, city or county; ``rule`` keeps reports with a finding of that rule
-        (or prefix ending in '.')."""
-        raise NotImplementedError
+        (or of every rule under a prefix ending in '.')."""
+        from sqlalchemy import func, select
+
+        where = self._filters(organ, year, template, rule, has_errors, region, q, status)
+        R = S.reports.c
+        with self.engine.connect() as conn:
+            total = conn.execute(select(func.count()).select_from(S.reports).where(*where)).scalar() or 0
+            rows = conn.execute(
+                select(*_LIST_COLUMNS)
+                .where(*where)
+                .order_by(R.organ, R.year, R.id)
+                .limit(max(0, int(limit)))
+                .offset(max(0, int(offset)))
+            ).all()
+        return int(total), [_stored(r) for r in rows]
 
     def stored(self, ids: Iterable[int] | None = None) -> Iterator[StoredReport]:
         """Rows of the reports table (all, ordered by id, or those of ``ids``), streamed."""
-        raise NotImplementedError
+        from sqlalchemy import select
+
+        for chunk in self._id_chunks(ids):
+            with self.engine.connect() as conn:
+                rows = conn.execute(select(*_LIST_COLUMNS).where(S.reports.c.id.in_(chunk)).order_by(S.reports.c.id))
+                yield from (_stored(r) for r in rows)
 
     def reports(self, ids: Iterable[int] | None = None) -> Iterator[Report]:
         """Stored reports (all, by id, or those of ``ids``), streamed: memory does not grow with the corpus."""
-        raise NotImplementedError
+        from sqlalchemy import select
+
+        for chunk in self._id_chunks(ids):
+            with self.engine.connect() as conn:
+                rows = conn.execute(
+                    select(S.reports.c.id, S.reports.c.doc).where(S.reports.c.id.in_(chunk)).order_by(S.reports.c.id)
+                ).all()
+            by_id = {r.id: r.doc for r in rows}
+            for i in chunk:
+                if i in by_id:
+                    yield Report.from_dict(_unpack(by_id[i]))
+
+    def _id_chunks(self, ids: Iterable[int] | None, size: int = 500) -> Iterator[list[int]]:
+        """Ids in chunks: given ones in their order, or every stored id ascending (keyset paging)."""
+        from sqlalchemy import select
+
+        if ids is not None:
+            chunk: list[int] = []
+            for i in ids:
+                chunk.append(int(i))
+                if len(chunk) >= size:
+                    yield chunk
+                    chunk = []
+            if chunk:
+                yield chunk
+            return
+        last = 0
+        while True:
+            with self.engine.connect() as conn:
+                chunk = list(
+                    conn.execute(
+                        select(S.reports.c.id).where(S.reports.c.id > last).order_by(S.reports.c.id).limit(size)
+                    ).scalars()
+                )
+            if not chunk:
+                return
+            yield chunk
+            last = chunk[-1]
+
+    def __len__(self) -> int:
+        from sqlalchemy import func, select
+
+        with self.engine.connect() as conn:
+            return int(conn.execute(select(func.count()).select_from(S.reports)).scalar() or 0)
 
     def stats(self) -> dict[str, Any]:
-        """Headline figures: {"reports": N, "by_year": {...}, "by_template": {...}, "by_status": {...},
-        "requests": {...}, "error_rate": ...}."""
-        raise NotImplementedError
+        """Headline figures: reports by year, template and status, requests by outcome, error rates.
 
-    def set_region(self, id: int, province: str | None, city: str | None, county: str | None) -> None:
-        """Record the region inferred for a stored report (nianbao.regions fills these)."""
-        raise NotImplementedError
+        ``{"reports": N, "by_year": {...}, "by_template": {...}, "by_status": {...},
+        "requests": {row: sum of its total column}, "error_rate": share of readable reports with errors,
+        "error_rate_by_template": {...}, "top_rules": {rule: reports}, "sources_bytes": ...}``
+        """
+        from sqlalchemy import case, func, select
 
-    def delete(self, id: int) -> bool:
-        """Remove a report with its cells and findings (its source bytes too when no other report uses them)."""
-        raise NotImplementedError
+        R = S.reports.c
+        out: dict[str, Any] = {}
+        with self.engine.connect() as conn:
+            out["reports"] = int(conn.execute(select(func.count()).select_from(S.reports)).scalar() or 0)
+
+            def grouped(col: Any) -> dict[str, int]:
+                rows = conn.execute(select(col, func.count()).group_by(col).order_by(col)).all()
+                return {("null" if k is None else str(k)): int(n) for k, n in rows}
+
+            out["by_year"] = grouped(R.year)
+            out["by_template"] = grouped(R.template)
+            out["by_status"] = {s: 0 for s in STATUSES} | grouped(R.status)
+            C = S.cells.c
+            req = conn.execute(
+                select(C.row, func.sum(C.value)).where(C.tbl == "requests", C.col == "total").group_by(C.row)
+            ).all()
+            order = {r.key: i for i, r in enumerate(REQUEST_ROWS)}
+            out["requests"] = {k: _num(v) for k, v in sorted(req, key=lambda kv: order.get(kv[0], len(order)))}
+            readable = out["reports"] - out["by_status"].get("unreadable", 0)
+            out["error_rate"] = round(out["by_status"].get("errors", 0) / readable, 4) if readable else None
+            rates = conn.execute(
+                select(R.template, func.count(), func.sum(case((R.n_errors > 0, 1), else_=0)))
+                .where(R.status != "unreadable")
+                .group_by(R.template)
+            ).all()
+            out["error_rate_by_template"] = {str(t): round(int(e or 0) / int(n), 4) for t, n, e in rows_sorted(rates)}
+            top = conn.execute(
+                select(S.findings.c.rule, func.count(func.distinct(S.findings.c.report_id)))
+                .where(S.findings.c.severity == "error")
+                .group_by(S.findings.c.rule)
+                .order_by(func.count(func.distinct(S.findings.c.report_id)).desc())
+                .limit(10)
+            ).all()
+            out["top_error_rules"] = {r: int(n) for r, n in top}
+            out["sources_bytes"] = int(conn.execute(select(func.coalesce(func.sum(S.sources.c.size), 0))).scalar())
+        return out
 
     def close(self) -> None:
-        raise NotImplementedError
+        self.engine.dispose()
 
     def __enter__(self) -> Corpus:
         return self
@@ -118,11 +505,73 @@ class Corpus:
         self.close()
 
 
-def open_corpus(url: str) -> Corpus:
+def rows_sorted(rows: Iterable[Any]) -> list[Any]:
+    return sorted(rows, key=lambda r: (r[0] is None, str(r[0])))
+
+
+def _num(v: Any) -> int | float | None:
+    if v is None:
+        return None
+    f = float(v)
+    return int(f) if f.is_integer() else f
+
+
+def store_error(e: Exception, url: str, what: str) -> StoreError:
+    """A database refusal in plain words: locked, read-only, unreachable, not a database."""
+    text = str(getattr(e, "orig", e)) or type(e).__name__
+    low = text.lower()
+    if "locked" in low or "lock timeout" in low:
+        msg = f"数据库被其他程序锁定，{what}未完成，库未改动 (the database is locked by another process; retry later)"
+    elif "readonly" in low or "read-only" in low or "read only" in low:
+        msg = f"数据库只读，无法{what} (the database or its folder is read-only)"
+    elif "unable to open" in low:
+        msg = "无法打开或创建数据库文件：请检查文件夹是否存在且可写 (cannot open or create the database file)"
+    elif "not a database" in low or "file is encrypted" in low:
+        msg = "该文件不是 nianbao 语料库 (SQLite) 数据库 (the file is not a corpus database)"
+    elif "connection" in low or "could not connect" in low:
+        msg = f"无法连接数据库服务器 (cannot connect to the database server): {text.splitlines()[0]}"
+    else:
+        msg = f"数据库拒绝了操作：{what} (the database refused the operation): {text.splitlines()[0]}"
+    return StoreError(msg, path=_safe_url(url), expected="a writable nianbao corpus")
+
+
+def _safe_url(url: str) -> str:
+    """The URL without its password, for messages."""
+    try:
+        from sqlalchemy.engine import make_url
+
+        return make_url(url).render_as_string(hide_password=True)
+    except Exception:
+        return url
+
+
+def database_url(target: str) -> str:
+    """A plain path (or ``:memory:``) becomes a SQLite URL; URLs are kept as given."""
+    if "://" in target:
+        if target.startswith("postgresql://"):
+            return "postgresql+psycopg://" + target[len("postgresql://") :]
+        if target.startswith("postgres://"):
+            return "postgresql+psycopg://" + target[len("postgres://") :]
+        return target
+    if target in (":memory:", ""):
+        return "sqlite://"
+    return "sqlite:///" + os.path.abspath(target)
+
+
+def open_corpus(url: str | os.PathLike[str]) -> Corpus:
     """Open (creating or migrating) a corpus: a file path means SQLite; ``sqlite:///x.db``,
     ``sqlite://`` (in memory) and ``postgresql://user@host/db`` URLs are taken as they are.
 
     Raises :class:`nianbao.errors.StoreError` with a clear message for a database from a newer
     nianbao, a locked or read-only database, or a server that cannot be reached.
     """
-    raise NotImplementedError
+    from .engine import create, migrate
+
+    full = database_url(os.fspath(url))
+    engine = create(full)
+    try:
+        migrate(engine, full)
+    except BaseException:
+        engine.dispose()
+        raise
+    return Corpus(engine, full)

@@ -1,0 +1,362 @@
+"""Files, folders, globs and zip archives -> stored reports, parsed on many processes or a Dask cluster.
+
+The main process reads each file, hashes it and skips what the store already holds (so a second run
+adds nothing and a killed run resumes where it stopped); only new bytes travel to the workers, at
+most a few per worker at a time (memory stays flat however many files), and each parsed report is
+written in its own transaction as soon as it is back.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import glob
+import hashlib
+import json
+import os
+import time
+import zipfile
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from pathlib import Path, PurePosixPath
+from typing import TYPE_CHECKING, Any
+
+from ..batch import REPORT_SUFFIXES, parse_read_checked
+from ..errors import MissingDependency, UnreadableFile
+from ..model import Report
+from ..parse import read_file, unreadable
+
+if TYPE_CHECKING:
+    from .corpus import Corpus, IngestSummary
+
+# What a folder or an archive contributes: the report formats, canonical JSON, and archives.
+INGEST_SUFFIXES = REPORT_SUFFIXES | {".json"}
+ARCHIVE_SUFFIXES = frozenset({".zip"})
+# Zip-bomb limits: one member, the whole archive, and the compression ratio of a big member.
+MAX_MEMBER_BYTES = 256 * 1024 * 1024
+MAX_ARCHIVE_BYTES = 4 * 1024 * 1024 * 1024
+MAX_RATIO = 200
+MAX_MEMBERS = 200_000
+
+Work = tuple[str, "bytes | str"]  # (name, bytes) or (name, why it cannot be read)
+
+
+# ---------------------------------------------------------------------------------- inputs
+def collect(paths: Iterable[str]) -> list[str]:
+    """Files named, folders (recursively, sorted) and glob matches; a missing path is kept so that it is
+    reported as a failure rather than silently dropped."""
+    out: list[str] = []
+    for p in paths:
+        path = Path(p)
+        if path.is_dir():
+            out.extend(str(f) for f in sorted(path.rglob("*")) if f.is_file() and _wanted(f.name, archives=True))
+        elif not path.exists() and any(ch in p for ch in "*?["):
+            out.extend(m for m in sorted(glob.glob(p, recursive=True)) if Path(m).is_file())
+        else:
+            out.append(str(path))
+    return out
+
+
+def _wanted(name: str, archives: bool) -> bool:
+    low = name.lower()
+    if low.endswith(".expected.json"):
+        return False
+    suffix = PurePosixPath(low).suffix
+    return suffix in INGEST_SUFFIXES or (archives and suffix in ARCHIVE_SUFFIXES)
+
+
+def _is_zip(path: str) -> bool:
+    return path.lower().endswith(".zip")
+
+
+def count(files: Sequence[str]) -> int:
+    """How many reports the files hold (an archive counts its report members)."""
+    n = 0
+    for f in files:
+        if _is_zip(f):
+            try:
+                with zipfile.ZipFile(f) as zf:
+                    n += sum(1 for i in zf.infolist() if not i.is_dir() and _wanted(_member_name(i), False)) or 1
+            except (OSError, zipfile.BadZipFile, ValueError):
+                n += 1
+        else:
+            n += 1
+    return n
+
+
+def _member_name(info: zipfile.ZipInfo) -> str:
+    """The member's name; archives made on Chinese Windows store GBK names without the UTF-8 flag."""
+    name = info.filename
+    if not info.flag_bits & 0x800:
+        with contextlib.suppress(UnicodeEncodeError, UnicodeDecodeError):
+            name = name.encode("cp437").decode("gb18030")
+    return name
+
+
+def _unsafe(name: str) -> bool:
+    """A member path that would land outside the folder it is extracted to."""
+    p = name.replace("\\", "/")
+    return p.startswith("/") or (len(p) > 1 and p[1] == ":") or ".." in PurePosixPath(p).parts
+
+
+def zip_members(path: str) -> Iterator[Work]:
+    """The report members of an archive as (``archive!/member``, bytes or why refused).
+
+    Nothing is extracted to disk. Members with ``..`` or absolute paths, members larger than
+    MAX_MEMBER_BYTES (whatever their header claims), suspicious compression ratios and archives
+    whose members add up to more than MAX_ARCHIVE_BYTES are refused with a reason.
+    """
+    try:
+        zf = zipfile.ZipFile(path)
+    except (OSError, zipfile.BadZipFile, ValueError) as e:
+        yield path, f"不是可读的 zip 压缩包 (not a readable zip archive): {e}"
+        return
+    with zf:
+        infos = [i for i in zf.infolist() if not i.is_dir()]
+        declared = sum(i.file_size for i in infos)
+        if len(infos) > MAX_MEMBERS or declared > MAX_ARCHIVE_BYTES:
+            yield (
+                path,
+                (
+                    f"压缩包解压后过大（{len(infos)} 个文件，共 {declared} 字节），疑似 zip 炸弹，已拒绝 "
+                    f"(archive too large when unpacked: a zip bomb?; limit {MAX_ARCHIVE_BYTES} bytes)"
+                ),
+            )
+            return
+        for info in infos:
+            name = _member_name(info)
+            if not _wanted(name, False):
+                continue
+            shown = f"{path}!/{name}"
+            if _unsafe(name):
+                yield shown, "压缩包内的路径指向包外（含 .. 或绝对路径），已拒绝 (member path escapes the folder)"
+                continue
+            big = info.file_size > MAX_MEMBER_BYTES
+            ratio = info.file_size / max(1, info.compress_size)
+            if big or (info.file_size > 16 * 1024 * 1024 and ratio > MAX_RATIO):
+                yield (
+                    shown,
+                    (
+                        f"压缩包内文件解压后过大（{info.file_size} 字节，压缩比 {ratio:.0f}），疑似 zip 炸弹，已拒绝 "
+                        "(member too large or too compressed: a zip bomb?)"
+                    ),
+                )
+                continue
+            try:
+                with zf.open(info) as fh:
+                    data = fh.read(MAX_MEMBER_BYTES + 1)
+            except (OSError, zipfile.BadZipFile, RuntimeError, ValueError, EOFError) as e:
+                yield shown, f"无法解压该文件 (cannot unpack the member): {e}"
+                continue
+            if len(data) > MAX_MEMBER_BYTES:
+                yield shown, "压缩包内文件实际大小超过其声明，疑似 zip 炸弹，已拒绝 (member larger than declared)"
+                continue
+            yield shown, data
+
+
+def works(files: Iterable[str]) -> Iterator[Work]:
+    """(name, bytes or reason) for every report the files hold, one at a time."""
+    for f in files:
+        if _is_zip(f) and Path(f).is_file():
+            yield from zip_members(f)
+        elif not Path(f).exists():
+            yield f, "文件不存在 (no such file)"
+        else:
+            yield f, read_file(f)
+
+
+def key_of(name: str, data: bytes | str) -> str:
+    """The store key: the sha256 of the bytes, or of the refusal when there are none."""
+    if isinstance(data, bytes):
+        return hashlib.sha256(data).hexdigest()
+    return hashlib.sha256(f"unreadable\0{name}".encode()).hexdigest()
+
+
+# ---------------------------------------------------------------------------------- parsing
+def parse_work(name: str, data: bytes | str) -> Report:
+    """What a worker runs: canonical JSON is taken as it is, every other format is parsed and checked."""
+    if isinstance(data, bytes) and name.lower().endswith(".json"):
+        return _canonical_json(name, data)
+    if isinstance(data, str):
+        return unreadable(name, UnreadableFile(data, path=name), None)
+    return parse_read_checked(data, name)
+
+
+def _canonical_json(name: str, data: bytes) -> Report:
+    try:
+        obj = json.loads(data.decode("utf-8-sig"))
+        if not isinstance(obj, dict) or not isinstance(obj.get("tables"), dict):
+            raise ValueError("no 'tables' object")
+        return Report.from_dict(obj)
+    except (ValueError, KeyError, TypeError, AttributeError, UnicodeDecodeError) as e:
+        err = UnreadableFile(f"不是规范的报告 JSON (not a canonical report JSON): {e}", path=name)
+        return unreadable(name, err, data)
+
+
+def run(
+    items: Iterator[tuple[Any, str, bytes | str]], jobs: int, scheduler: str | None
+) -> Iterator[tuple[Any, Report]]:
+    """(tag, report) for each (tag, name, data), in order, parsed on ``jobs`` processes or Dask.
+
+    At most a few items per worker are in flight, so memory does not grow with the input.
+    """
+    if scheduler:
+        yield from _run_dask(items, jobs, scheduler)
+        return
+    workers = jobs or os.cpu_count() or 1
+    if workers <= 1:
+        for tag, name, data in items:
+            yield tag, parse_work(name, data)
+        return
+    from concurrent.futures import ProcessPoolExecutor
+
+    with ProcessPoolExecutor(max_workers=workers) as pool:
+        yield from _windowed(items, lambda n, d: pool.submit(parse_work, n, d), lambda f: f.result(), workers * 4)
+
+
+def _windowed(
+    items: Iterator[tuple[Any, str, bytes | str]],
+    submit: Callable[[str, bytes | str], Any],
+    result: Callable[[Any], Report],
+    window: int,
+) -> Iterator[tuple[Any, Report]]:
+    pending: deque[tuple[Any, Any]] = deque()
+    for tag, name, data in items:
+        pending.append((tag, submit(name, data)))
+        if len(pending) >= window:
+            t, fut = pending.popleft()
+            yield t, result(fut)
+    while pending:
+        t, fut = pending.popleft()
+        yield t, result(fut)
+
+
+def _run_dask(items: Iterator[tuple[Any, str, bytes | str]], jobs: int, scheduler: str) -> Iterator[tuple[Any, Report]]:
+    try:
+        from dask.distributed import Client, LocalCluster
+    except ImportError:
+        raise MissingDependency(
+            "并行集群需要安装 Dask (Dask is needed for --scheduler): pip install 'nianbao[cluster]'",
+            expected="dask[distributed]",
+        ) from None
+    cluster = (
+        LocalCluster(n_workers=jobs or os.cpu_count() or 1, threads_per_worker=1, processes=True)
+        if scheduler == "local"
+        else None
+    )
+    client = Client(cluster if cluster is not None else scheduler)
+    try:
+        workers = max(1, len(client.scheduler_info().get("workers", {})))
+        yield from _windowed(
+            items, lambda n, d: client.submit(parse_work, n, d, pure=False), lambda f: f.result(), workers * 8
+        )
+    finally:
+        client.close()
+        if cluster is not None:
+            cluster.close()
+
+
+# ---------------------------------------------------------------------------------- the runs
+def _reason(report: Report) -> str:
+    return next((f.message for f in report.findings if f.severity == "error"), "unreadable")
+
+
+def ingest(
+    corpus: Corpus,
+    paths: Sequence[str],
+    jobs: int = 0,
+    progress: Callable[[int, int], None] | None = None,
+    scheduler: str | None = None,
+) -> IngestSummary:
+    """See :meth:`Corpus.ingest`."""
+    from .corpus import IngestSummary, status_of
+
+    start = time.perf_counter()
+    files = collect(paths)
+    total = count(files)
+    summary = IngestSummary()
+    done = 0
+    run_keys: set[str] = set()
+
+    def tick() -> None:
+        nonlocal done
+        done += 1
+        if progress is not None:
+            progress(done, total)
+
+    def new_items() -> Iterator[tuple[Any, str, bytes | str]]:
+        for name, data in works(files):
+            summary.seen += 1
+            key = key_of(name, data)
+            if key in run_keys or corpus.has(key) is not None:
+                summary.skipped += 1
+                tick()
+                continue
+            run_keys.add(key)
+            yield (key, data if isinstance(data, bytes) else None), name, data
+
+    for (key, data), report in run(new_items(), jobs, scheduler):
+        if data is not None:
+            corpus.add(report, data, name=report.source.path)
+        else:
+            corpus.add(_keyed(report, key))
+        summary.added += 1
+        if status_of(report) == "unreadable":
+            summary.failed.append((report.source.path or "?", _reason(report)))
+        tick()
+    summary.seconds = time.perf_counter() - start
+    return summary
+
+
+def _keyed(report: Report, key: str) -> Report:
+    """A report without bytes stored under its refusal key (so a rerun skips it too)."""
+    from dataclasses import replace
+
+    return replace(report, source=replace(report.source, sha256=report.source.sha256 or key))
+
+
+def reparse(
+    corpus: Corpus,
+    jobs: int = 0,
+    outdated: bool = False,
+    progress: Callable[[int, int], None] | None = None,
+    scheduler: str | None = None,
+) -> int:
+    """See :meth:`Corpus.reparse`: stored sources through the current parser, ids kept."""
+    import zlib
+
+    from sqlalchemy import func, select
+
+    from . import schema as S
+    from .corpus import parser_version
+
+    R, Src = S.reports.c, S.sources.c
+    where = [R.parser_version != parser_version()] if outdated else []
+    with corpus.engine.connect() as conn:
+        total = conn.execute(
+            select(func.count()).select_from(S.reports.join(S.sources, Src.sha256 == R.sha256)).where(*where)
+        ).scalar()
+
+    def items() -> Iterator[tuple[Any, str, bytes | str]]:
+        last = 0
+        while True:
+            with corpus.engine.connect() as conn:
+                rows = conn.execute(
+                    select(R.id, R.path, Src.name, Src.data)
+                    .join(S.sources, Src.sha256 == R.sha256)
+                    .where(R.id > last, *where)
+                    .order_by(R.id)
+                    .limit(64)
+                ).all()
+            if not rows:
+                return
+            for r in rows:
+                yield r.id, r.path or r.name, zlib.decompress(r.data)
+            last = rows[-1].id
+
+    n = 0
+    for rid, report in run(items(), jobs, scheduler):
+        corpus.replace(rid, report)
+        n += 1
+        if progress is not None:
+            progress(n, int(total or 0))
+    return n
