@@ -11,6 +11,7 @@ import click
 
 from . import __version__
 from .batch import expand, parse_many
+from .cli_store import STORE_COMMANDS
 from .errors import NianbaoError
 from .model import Report, load_json
 
@@ -31,6 +32,10 @@ def cli() -> None:
 
         nianbao check reports/
     """
+
+
+for _command in STORE_COMMANDS:  # ingest, reparse, export, stats: the corpus (nianbao/cli_store.py)
+    cli.add_command(_command)
 
 
 def _paths(paths: tuple[str, ...]) -> list[str]:

@@ -393,6 +393,34 @@ class Corpus:
             ).all()
         return int(total), [_stored(r) for r in rows]
 
+    def ids(
+        self,
+        organ: str | None = None,
+        year: int | None = None,
+        template: str | None = None,
+        rule: str | None = None,
+        has_errors: bool | None = None,
+        region: str | None = None,
+        q: str | None = None,
+        status: str | None = None,
+    ) -> Iterator[int]:
+        """Ids of every report matching the filters of :meth:`search`, ascending, streamed in pages."""
+        from sqlalchemy import select
+
+        where = self._filters(organ, year, template, rule, has_errors, region, q, status)
+        last = 0
+        while True:
+            with self.engine.connect() as conn:
+                chunk = list(
+                    conn.execute(
+                        select(S.reports.c.id).where(S.reports.c.id > last, *where).order_by(S.reports.c.id).limit(1000)
+                    ).scalars()
+                )
+            yield from chunk
+            if len(chunk) < 1000:
+                return
+            last = chunk[-1]
+
     def stored(self, ids: Iterable[int] | None = None) -> Iterator[StoredReport]:
         """Rows of the reports table (all, ordered by id, or those of ``ids``), streamed."""
         from sqlalchemy import select
