@@ -300,3 +300,13 @@ def compare(a: str, b: str, fmt: str | None, out: str | None) -> None:
         click.echo(out)
         return
     print_comparison(result, Console(highlight=False, width=None if sys.stdout.isatty() else 160))
+
+
+def _register_serve() -> None:
+    """`nianbao serve` lives with the web app; its module imports the web stack only when the command runs."""
+    from .web.serve import serve
+
+    cli.add_command(serve)
+
+
+_register_serve()
