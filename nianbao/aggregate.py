@@ -166,3 +166,40 @@ def aggregate(children: Sequence[Report], organ: str, year: int) -> tuple[Report
     )
     report = checked(report.with_findings(findings))
     return report, findings
+
+
+def load_units(paths: Sequence[str], jobs: int = 1, scheduler: str | None = None) -> list[Report]:
+    """Units' reports from files and folders: canonical JSON is loaded, every other format parsed and checked."""
+    from pathlib import Path
+
+    from .batch import expand, parse_many
+    from .model import load_json
+
+    files: list[str] = []
+    for p in paths:
+        files += expand([p])
+        if Path(p).is_dir():
+            files += sorted(str(f) for f in Path(p).rglob("*.json") if f.is_file())
+    if not files:
+        raise AggregateError("没有找到下属单位的报告文件 (no report files found in the paths given)")
+    documents = [f for f in files if not f.lower().endswith(".json")]
+    parsed = dict(zip(documents, parse_many(documents, jobs, scheduler)))
+    return [parsed[f] if f in parsed else checked(load_json(f)) for f in files]
+
+
+def units_in_store(corpus: object, parent: str, year: int, parents: dict[str, str]) -> list[Report]:
+    """The stored reports of ``year`` whose organ's parent (by ``parents``) is ``parent``."""
+    from .regions import organ_key
+
+    want = organ_key(parent)
+    ids = [
+        row.id
+        for row in corpus.stored()  # type: ignore[attr-defined]
+        if row.year == year and parents.get(organ_key(row.organ) or "") == want
+    ]
+    if not ids:
+        raise AggregateError(
+            f"库中没有{parent}的下属单位{year}年度的报告（按上下级对照表）"
+            f" (no stored {year} reports of units whose parent is {parent})"
+        )
+    return list(corpus.reports(ids))  # type: ignore[attr-defined]

@@ -122,28 +122,60 @@ def parse(paths: tuple[str, ...], fmt: str, out: str | None, jobs: int, schedule
 
 
 @cli.command()
-@click.argument("paths", nargs=-1, required=True, type=click.Path())
+@click.argument("paths", nargs=-1, type=click.Path())
 @click.option("--json", "as_json", is_flag=True, help="Print the findings as JSON Lines, one report a line.")
 @click.option("--all", "show_all", is_flag=True, help="Also list reports with no findings.")
+@click.option(
+    "--db", metavar="DB", help="Check every report stored in this corpus (file or postgresql:// URL), across reports."
+)
+@click.option(
+    "--parents",
+    type=click.Path(exists=True, dir_okay=False),
+    help="With --db: CSV of organ,parent; each parent's report is compared with the sum of its units'.",
+)
+@click.option("--no-prose", is_flag=True, help="With --db: skip the 内容雷同 check (it re-reads every source).")
 @_jobs
-def check(paths: tuple[str, ...], as_json: bool, show_all: bool, jobs: int, scheduler: str | None) -> None:
+def check(
+    paths: tuple[str, ...],
+    as_json: bool,
+    show_all: bool,
+    db: str | None,
+    parents: str | None,
+    no_prose: bool,
+    jobs: int,
+    scheduler: str | None,
+) -> None:
     """Check reports against the format's rules and print the findings.
 
     Exit status 1 when any report has an error-severity finding (the 勾稽关系 fails, a section or table
     is missing, the file cannot be read), so that scripts can stop on it.
 
+    With --db, every stored report is printed with its own findings and those of the cross-report rules
+    (上年结转 against last year's 结转下年度, 现行有效件数 over the years, a parent against the sum of its
+    units, 内容雷同 between organs, a missing year).
+
     Example:
 
         nianbao check 下属单位/
+
+        nianbao check --db corpus.db --parents 上下级.csv
     """
     from rich.console import Console
     from rich.table import Table
 
-    files = _paths(paths)
+    if db and paths:
+        raise click.ClickException("请只给出报告文件或 --db 之一 (give PATHS or --db, not both)")
+    if parents and not db:
+        raise click.ClickException("--parents 需与 --db 一起使用 (--parents goes with --db)")
+    if db:
+        stream, total = _stored_checked(db, parents, not no_prose)
+    else:
+        files = _paths(paths)
+        stream, total = _reports(files, jobs, scheduler, "checking"), len(files)
     console = Console(highlight=False, width=None if sys.stdout.isatty() else 160)
     errors = 0
     counts = {"error": 0, "warning": 0, "info": 0}
-    for r in _reports(files, jobs, scheduler, "checking"):
+    for r in stream:
         errors += r.has_errors
         for f in r.findings:
             counts[f.severity] = counts.get(f.severity, 0) + 1
@@ -172,10 +204,35 @@ def check(paths: tuple[str, ...], as_json: bool, show_all: bool, jobs: int, sche
         console.print(table)
     if not as_json:
         console.print(
-            f"{len(files)} 份报告：{errors} 份有错误；错误 {counts['error']} 条，警告 {counts['warning']} 条，"
+            f"{total} 份报告：{errors} 份有错误；错误 {counts['error']} 条，警告 {counts['warning']} 条，"
             f"提示 {counts['info']} 条。"
         )
     sys.exit(1 if errors else 0)
+
+
+def _stored_checked(db: str, parents: str | None, prose: bool) -> tuple[Iterator[Report], int]:
+    """The stored reports, each with its cross-report findings after its own, and how many there are."""
+    from .history import check_corpus
+    from .regions import load_parents
+    from .store import open_corpus
+
+    try:
+        mapping = load_parents(parents) if parents else None
+        corpus = open_corpus(db)
+    except NianbaoError as e:
+        raise click.ClickException(str(e)) from None
+    total = sum(1 for _ in corpus.stored())
+
+    def stream() -> Iterator[Report]:
+        try:
+            for report, cross in check_corpus(corpus, mapping, prose):
+                yield report.with_findings([*report.findings, *cross])
+        except NianbaoError as e:
+            raise click.ClickException(str(e)) from None
+        finally:
+            corpus.close()
+
+    return stream(), total
 
 
 @cli.command()
@@ -300,6 +357,86 @@ def compare(a: str, b: str, fmt: str | None, out: str | None) -> None:
         click.echo(out)
         return
     print_comparison(result, Console(highlight=False, width=None if sys.stdout.isatty() else 160))
+
+
+_AGGREGATE_OUT = {".json": "json", ".html": "html", ".htm": "html", ".md": "md", ".docx": "docx", ".xlsx": "xlsx"}
+
+
+@cli.command()
+@click.argument("paths", nargs=-1, type=click.Path())
+@click.option("--organ", required=True, help="The parent organ whose report is the sum (e.g. 清流县).")
+@click.option("--year", type=click.IntRange(2008, 2100), required=True, help="The year the reports cover.")
+@click.option(
+    "-o",
+    "--out",
+    type=click.Path(dir_okay=False, writable=True),
+    required=True,
+    help="File to write: .json (canonical JSON) or .html/.md/.docx/.xlsx (rendered).",
+)
+@click.option("--db", metavar="DB", help="Take the units from this corpus instead of PATHS (needs --parents).")
+@click.option(
+    "--parents",
+    type=click.Path(exists=True, dir_okay=False),
+    help="CSV of organ,parent: with --db, the units are the stored reports whose parent is --organ.",
+)
+@_jobs
+def aggregate(
+    paths: tuple[str, ...],
+    organ: str,
+    year: int,
+    out: str,
+    db: str | None,
+    parents: str | None,
+    jobs: int,
+    scheduler: str | None,
+) -> None:
+    """Sum units' reports into one report of their parent (a county that sums its departments).
+
+    PATHS are the units' reports (any format nianbao reads, canonical JSON included, or folders of
+    them). Blank cells count as 0; a cell a unit's report could not be read for stays blank in the sum
+    (空缺), with a warning naming the unit. Units of another template or year are refused, with their names.
+
+    Example:
+
+        nianbao aggregate 下属单位/ --organ 清流县 --year 2023 --out 清流县2023.json
+
+        nianbao aggregate --db corpus.db --parents 上下级.csv --organ 清流县 --year 2023 --out 汇总.docx
+    """
+    from .aggregate import aggregate as sum_units
+    from .aggregate import load_units, units_in_store
+
+    fmt = _AGGREGATE_OUT.get(Path(out).suffix.lower())
+    if fmt is None:
+        raise click.ClickException(
+            f"{out}: 输出文件应以 .json、.html、.md、.docx 或 .xlsx 结尾 (the suffix of --out picks the format)"
+        )
+    if bool(db) == bool(paths):
+        raise click.ClickException("请给出下属单位的报告文件，或 --db 之一 (give the units' PATHS or --db)")
+    try:
+        if db:
+            from .regions import load_parents
+            from .store import open_corpus
+
+            if not parents:
+                raise click.ClickException("--db 需要 --parents 上下级对照表来确定下属单位 (--db needs --parents)")
+            mapping = load_parents(parents)
+            with open_corpus(db) as corpus:
+                units = units_in_store(corpus, organ, year, mapping)
+        else:
+            units = load_units(paths, jobs, scheduler)
+        report, findings = sum_units(units, organ, year)
+    except NianbaoError as e:
+        raise click.ClickException(str(e)) from None
+    Path(out).parent.mkdir(parents=True, exist_ok=True)
+    if fmt == "json":
+        Path(out).write_text(json.dumps(report.to_dict(), ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+    else:
+        from .render import render as render_report
+
+        render_report(report, fmt, Path(out))
+    for f in findings:
+        click.echo(f"{f.severity}\t{f.rule}\t{f.message}", err=True)
+    click.echo(out)
 
 
 def _register_serve() -> None:

@@ -263,3 +263,63 @@ def cross_check(
     ``prose`` maps a report's position in ``reports`` to its prose sections; without it, prose is not compared.
     """
     return [f for _, f in cross_check_indexed(list(reports), parents, prose)]
+
+
+# ------------------------------------------------------------------ over a store
+_KEEP_REQUEST_ROWS = ("carried_over", "carried_forward")
+_KEEP_ACTIVE_ROWS = ("regulations", "normative_documents")
+
+
+def _slim(report: Report) -> Report:
+    """Only what the year-to-year rules read: memory stays small over a whole corpus."""
+    from dataclasses import replace
+
+    tables = {
+        "active": {r: dict(c) for r, c in report.tables.get("active", {}).items() if r in _KEEP_ACTIVE_ROWS},
+        "requests": {r: dict(c) for r, c in report.tables.get("requests", {}).items() if r in _KEEP_REQUEST_ROWS},
+        "appeals": {},
+    }
+    kept = tuple(f for f in report.findings if f.rule.startswith(("structure.", "source.")))
+    return replace(report, tables=tables, findings=kept)
+
+
+def stored_prose(corpus: object, id: int) -> dict[str, str]:
+    """Sections 一, 五 and 六 of a stored report's source document (none for canonical JSON or no source)."""
+    from .errors import NianbaoError
+    from .parse.sections import section_prose
+    from .readers import read_bytes
+
+    got = corpus.source(id)  # type: ignore[attr-defined]
+    if got is None or got[0].lower().endswith(".json"):
+        return {}
+    try:
+        return section_prose(read_bytes(got[1], got[0]).text)
+    except NianbaoError:
+        return {}
+
+
+def check_corpus(
+    corpus: object, parents: Mapping[str, str] | None = None, prose: bool = True
+) -> Iterable[tuple[Report, list[Finding]]]:
+    """Every stored report with its cross-report findings, in id order (two passes over the store).
+
+    The first pass keeps a slim copy of each report (the rows the year-to-year rules read; whole tables
+    only for organs named in ``parents``) and, with ``prose``, the prose sections of its source; the
+    second streams the reports again and pairs each with the findings about it.
+    """
+    family = set(parents or {}) | set((parents or {}).values())
+    slim: list[Report] = []
+    texts: dict[int, dict[str, str]] = {}
+    ids = [row.id for row in corpus.stored()]  # type: ignore[attr-defined]
+    for id, report in zip(ids, corpus.reports()):  # type: ignore[attr-defined]  # both in id order
+        slim.append(report if organ_key(report.meta.organ) in family else _slim(report))
+        if prose:
+            sections = stored_prose(corpus, id)
+            if sections:
+                texts[len(slim) - 1] = {k: v for k, v in sections.items() if k in _SECTION_NAMES}
+    about: dict[int, list[Finding]] = defaultdict(list)
+    for i, f in cross_check_indexed(slim, parents, texts or None):
+        about[i].append(f)
+    del slim, texts
+    for i, report in enumerate(corpus.reports()):  # type: ignore[attr-defined]
+        yield report, about.get(i, [])
