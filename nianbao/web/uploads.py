@@ -15,6 +15,8 @@ from pathlib import PurePosixPath
 
 from ..errors import NianbaoError
 
+RATIO_FLOOR = 1024 * 1024  # below this a high ratio is harmless (a page of blanks), so it is not judged
+
 
 class UploadRefused(NianbaoError):
     """An upload broke a limit or looked malicious; nothing of it is stored."""
@@ -43,7 +45,7 @@ def _safe_name(name: str, archive: str) -> str:
 
 def _read_member(zf: zipfile.ZipFile, info: zipfile.ZipInfo, limits: Limits, budget: int, archive: str) -> bytes:
     """The member's bytes, reading at most the limits allow whatever its header claims."""
-    cap = min(limits.max_file_bytes, budget, max(info.compress_size, 1) * limits.max_ratio)
+    cap = min(limits.max_file_bytes, budget, max(info.compress_size * limits.max_ratio, RATIO_FLOOR))
     with zf.open(info) as fh:
         data = fh.read(cap + 1)
     if len(data) > cap:
