@@ -160,6 +160,8 @@ def _duplicates(
     for number in _SECTION_NAMES:
         by_year: dict[int, list[tuple[int, MinHash]]] = defaultdict(list)
         for i, sections in prose.items():
+            if not 0 <= i < len(reports):
+                continue
             text = (sections or {}).get(number, "")
             year = reports[i].meta.year
             if year is None or keys[i] is None or len(re.sub(r"\s", "", text)) < PROSE_MIN_CHARS:

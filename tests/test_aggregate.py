@@ -114,7 +114,7 @@ def test_units_failing_their_checks_are_named():
 def test_refuses_to_mix_templates_or_years():
     with pytest.raises(AggregateError, match="格式不一致"):
         aggregate([*units(1, 2, "2021", 2021), *units(2, 1, "2019", 2020)], "甲县", 2021)
-    with pytest.raises(AggregateError, match="甲县第0局.*2022年度"):
+    with pytest.raises(AggregateError, match=r"甲县第0局.*2022年度"):
         aggregate([*units(1, 1, "2021", 2022), *units(2, 1, "2021", 2023)], "甲县", 2023)
     with pytest.raises(AggregateError, match="没有"):
         aggregate([], "甲县", 2023)
