@@ -1,4 +1,4 @@
-"""Cross-report rules on a generated multi-year corpus: consistent, it gives no finding; each break gives exactly its own."""
+"""Cross-report rules on a generated multi-year corpus: consistent, no finding; each break, exactly its own."""
 
 from __future__ import annotations
 
@@ -17,12 +17,13 @@ from nianbao.regions import parse_parents
 from nianbao.synth import random_report
 
 YEARS = (2021, 2022, 2023, 2024)
-_WORDS = (
+_VOCABULARY = (
     "深入贯彻 条例要求 加强组织领导 完善制度建设 推进重点领域 信息公开 政策解读 回应关切 平台建设 门户网站 "
     "依申请公开 办理质量 监督保障 培训考核 社会评议 责任追究 基层政务 标准化规范化 数据开放 便民服务 专栏建设 "
     "新闻发布会 主动公开 栏目调整 内容更新 审核机制 保密审查 公众参与 意见征集 答复规范 工作机制 队伍建设 "
     "考核评估 存在不足 形式单一 深度不够 下一步 持续改进 加大力度 提升实效 优化栏目 强化培训 健全机制 落实责任"
-).split()
+)
+_WORDS = _VOCABULARY.split()
 
 
 def _totals(table: dict, row: str) -> None:
@@ -178,7 +179,7 @@ def test_short_prose_is_not_compared():
 
 
 def test_missing_year():
-    reports, prose = corpus()
+    reports, _ = corpus()
     gone = at(reports, "丁县2023.json")
     del reports[gone]
     got = cross_check(reports, PARENTS, None)
