@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 
 import pytest
@@ -38,3 +39,43 @@ def load_expected():
         return json.loads(path.with_suffix(".expected.json").read_text(encoding="utf-8"))
 
     return load
+
+
+# ---------------------------------------------------------------- the corpus store (#8)
+# A real PostgreSQL server for the store tests: .ci/run starts one and exports this URL.
+PG_URL = os.environ.get("NIANBAO_TEST_PG")
+STORE_BACKENDS = ("sqlite-file", "sqlite-memory", "postgresql")
+
+
+def store_url(backend: str, tmp_path: Path) -> str:
+    """A fresh, empty corpus location of ``backend`` (skips when PostgreSQL is not configured)."""
+    if backend == "sqlite-file":
+        return str(tmp_path / "corpus.db")
+    if backend == "sqlite-memory":
+        return "sqlite://"
+    if not PG_URL:
+        pytest.skip("NIANBAO_TEST_PG is not set (no PostgreSQL server for the store tests; .ci/run starts one)")
+    pytest.importorskip("psycopg")
+    _pg_reset(PG_URL)
+    return PG_URL
+
+
+def _pg_reset(url: str) -> None:
+    """Drop every table of the test database, so each test starts from an empty schema."""
+    import sqlalchemy as sa
+
+    engine = sa.create_engine(url.replace("postgresql://", "postgresql+psycopg://", 1))
+    with engine.begin() as conn:
+        conn.execute(sa.text("DROP TABLE IF EXISTS findings, cells, reports, sources, alembic_version CASCADE"))
+    engine.dispose()
+
+
+@pytest.fixture(params=STORE_BACKENDS)
+def corpus(request: pytest.FixtureRequest, tmp_path: Path):
+    """An empty corpus on each backend: a SQLite file, SQLite in memory, a real PostgreSQL server."""
+    pytest.importorskip("sqlalchemy")
+    from nianbao.store import open_corpus
+
+    c = open_corpus(store_url(request.param, tmp_path))
+    yield c
+    c.close()

@@ -586,17 +586,18 @@ def database_url(target: str) -> str:
     return "sqlite:///" + os.path.abspath(target)
 
 
-def open_corpus(url: str | os.PathLike[str]) -> Corpus:
+def open_corpus(url: str | os.PathLike[str], busy_seconds: float | None = None) -> Corpus:
     """Open (creating or migrating) a corpus: a file path means SQLite; ``sqlite:///x.db``,
     ``sqlite://`` (in memory) and ``postgresql://user@host/db`` URLs are taken as they are.
 
     Raises :class:`nianbao.errors.StoreError` with a clear message for a database from a newer
-    nianbao, a locked or read-only database, or a server that cannot be reached.
+    nianbao, a locked or read-only database, or a server that cannot be reached. ``busy_seconds``:
+    how long a write waits for another writer before giving up (default 30).
     """
     from .engine import create, migrate
 
     full = database_url(os.fspath(url))
-    engine = create(full)
+    engine = create(full, busy_seconds)
     try:
         migrate(engine, full)
     except BaseException:

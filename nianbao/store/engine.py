@@ -56,7 +56,10 @@ def create(url: str, busy_seconds: float | None = None) -> Any:
 
 def _check_folder(url: str) -> None:
     """A clear message before SQLite's 'unable to open database file'."""
-    path = Path(url.split(":///", 1)[1])
+    raw = url.split(":///", 1)[1]
+    if raw.startswith("file:"):  # an SQLite URI (mode=ro and such): SQLite itself says what is wrong
+        return
+    path = Path(raw)
     folder = path.parent
     if not folder.is_dir():
         raise StoreError(f"数据库所在的文件夹不存在 (the folder does not exist): {folder}", path=str(path))
