@@ -189,3 +189,14 @@ def parse_parents(text: str, name: str = "<parents>") -> dict[str, str]:
                 raise RegionError(f"上下级对照表有循环：{start} 经上级链回到了自己 (a cycle of parents)", path=name)
             seen.add(at)
     return out
+
+
+def fill_regions(corpus: object) -> int:
+    """Record the region of every stored report whose organ names one (``Corpus.set_region``); how many."""
+    n = 0
+    for row in list(corpus.stored()):  # type: ignore[attr-defined]
+        region = infer_region(row.organ)
+        if region.code and (row.province, row.city, row.county) != (region.province, region.city, region.county):
+            corpus.set_region(row.id, region.province, region.city, region.county)  # type: ignore[attr-defined]
+            n += 1
+    return n

@@ -206,3 +206,60 @@ def test_all_breaks_at_once(seed):
         ("history.missing_year", "丁县2023.json"),
         ("history.in_force_mismatch", "乙县2024.json"),
     }
+
+
+# ------------------------------------------------------------------ over the store, through the CLI
+def stored(tmp_path, reports):
+    from nianbao.store import open_corpus
+
+    db = str(tmp_path / "corpus.db")
+    with open_corpus(db) as c:
+        for r in reports:
+            c.add(r)
+    return db
+
+
+def test_check_db_prints_cross_findings_with_own(tmp_path):
+    import json
+
+    from click.testing import CliRunner
+
+    from nianbao.cli import cli
+
+    reports, _ = corpus()
+    reports[at(reports, "乙县2024.json")] = bump(reports[at(reports, "乙县2024.json")],
+                                                {"active.regulations.in_force": 2})  # fmt: skip
+    db = stored(tmp_path, reports)
+    (tmp_path / "parents.csv").write_text("organ,parent\n丙县教育局,丙县\n丙县财政局,丙县\n", encoding="utf-8")
+    res = CliRunner().invoke(cli, ["check", "--db", db, "--json", "--parents", str(tmp_path / "parents.csv")])
+    assert res.exit_code == 0, res.output  # warnings only
+    lines = [json.loads(line) for line in res.output.splitlines()]
+    assert len(lines) == len(reports)
+    flagged = {(line["path"], f["rule"]) for line in lines for f in line["findings"]}
+    assert flagged == {("乙县2024.json", "history.in_force_mismatch")}
+    # a stored report that breaks its own arithmetic makes the exit status 1, as check does
+    broken = bump(reports[0], {"requests.carried_forward.total": 1})
+    (tmp_path / "b").mkdir()
+    db2 = stored(tmp_path / "b", [replace(broken, findings=tuple(check(broken)))])
+    res = CliRunner().invoke(cli, ["check", "--db", db2])
+    assert res.exit_code == 1 and "requests.row_total" in res.output and "Traceback" not in res.output
+
+
+def test_aggregate_from_db(tmp_path):
+    from click.testing import CliRunner
+
+    from nianbao.cli import cli
+    from nianbao.model import load_json
+
+    reports, _ = corpus()
+    db = stored(tmp_path, reports)
+    (tmp_path / "parents.csv").write_text("丙县教育局,丙县\n丙县财政局,丙县\n", encoding="utf-8")
+    out = tmp_path / "sum.json"
+    args = ["aggregate", "--db", db, "--parents", str(tmp_path / "parents.csv"), "--organ", "丙县人民政府"]
+    res = CliRunner().invoke(cli, [*args, "--year", "2023", "--out", str(out)])
+    assert res.exit_code == 0, res.output
+    assert load_json(out).flat() == reports[at(reports, "丙县2023.json")].flat()
+    res = CliRunner().invoke(cli, [*args, "--year", "2019", "--out", str(out)])
+    assert res.exit_code == 1 and "没有" in res.output
+    res = CliRunner().invoke(cli, ["aggregate", "--db", db, "--organ", "丙县", "--year", "2023", "--out", str(out)])
+    assert res.exit_code == 1 and "--parents" in res.output

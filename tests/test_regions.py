@@ -94,3 +94,24 @@ def test_bad_parents_csv_says_which_line(text, words):
 def test_missing_parents_csv(tmp_path):
     with pytest.raises(RegionError, match="无法读取"):
         load_parents(tmp_path / "none.csv")
+
+
+def test_fill_regions_in_a_store(tmp_path):
+    import random
+
+    from nianbao.regions import fill_regions
+    from nianbao.store import open_corpus
+    from nianbao.synth import random_report
+
+    rng = random.Random(0)
+    with open_corpus(str(tmp_path / "c.db")) as c:
+        ids = [
+            c.add(random_report(rng, "2021", year=2022, organ=o))
+            for o in ("清流县财政局", "铁东区", "福州市人民政府办公厅")
+        ]
+        assert fill_regions(c) == 2
+        rows = {r.id: (r.province, r.city, r.county) for r in c.stored()}
+        assert fill_regions(c) == 0  # already recorded
+    assert rows[ids[0]] == ("福建省", "三明市", "清流县")
+    assert rows[ids[1]] == (None, None, None)
+    assert rows[ids[2]] == ("福建省", "福州市", None)
