@@ -263,3 +263,21 @@ def test_aggregate_from_db(tmp_path):
     assert res.exit_code == 1 and "没有" in res.output
     res = CliRunner().invoke(cli, ["aggregate", "--db", db, "--organ", "丙县", "--year", "2023", "--out", str(out)])
     assert res.exit_code == 1 and "--parents" in res.output
+
+
+def test_check_db_finds_copied_prose_in_stored_documents(tmp_path):
+    """Sources stored as Markdown documents (nianbao's own rendering, with prose): 丁县 copied 乙县's 五."""
+    from nianbao.history import check_corpus
+    from nianbao.render import render_markdown
+    from nianbao.store import open_corpus
+
+    rng = random.Random(9)
+    copied = prose_of(rng)["五"]
+    with open_corpus(str(tmp_path / "c.db")) as c:
+        for organ, five in (("乙县", copied), ("丁县", copied.replace("信息公开", "丁县信息公开")), ("甲县", None)):
+            r = replace(random_report(rng, "2021", year=2023, organ=organ), source=Source(path=f"{organ}.md"))
+            sections = {"一": prose_of(rng)["一"], "五": five or prose_of(rng)["五"]}
+            c.add(r, render_markdown(r, sections).encode("utf-8"), name=f"{organ}.md")
+        got = {(r.source.path, f.rule) for r, fs in check_corpus(c) for f in fs}
+        assert got == {("乙县.md", "prose.duplicate"), ("丁县.md", "prose.duplicate")}
+        assert all(fs == [] for _, fs in check_corpus(c, prose=False))
