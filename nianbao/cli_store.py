@@ -83,7 +83,8 @@ def ingest(paths: tuple[str, ...], db: str, jobs: int, scheduler: str | None) ->
     PATHS are files of any format nianbao reads (canonical JSON included), folders (read
     recursively), globs ('reports/**/*.pdf') and zip archives. A file already stored (same
     content hash) is skipped, so a second run adds nothing and a killed run resumes where it
-    stopped. A file that cannot be read is stored with its reason and the run goes on.
+    stopped. A file that cannot be read is stored with its reason and the run goes on; the exit
+    status is then 1.
 
     Example:
 
@@ -104,6 +105,8 @@ def ingest(paths: tuple[str, ...], db: str, jobs: int, scheduler: str | None) ->
         f"{s.seen} 个文件：新增 {s.added} 份，已在库中 {s.skipped} 份，无法读取 {len(s.failed)} 份"
         f"（已记录原因）；用时 {s.seconds:.1f} 秒。"
     )
+    if s.failed:
+        sys.exit(1)
 
 
 @click.command()
