@@ -294,3 +294,12 @@ def test_openapi_documents_the_api(client):
     assert {"get", "post"} <= set(paths["/api/reports"]) and "get" in paths["/api/reports/{id}"]
     for p in ("/api/charts", "/api/compare", "/api/aggregate", "/export"):
         assert p in paths
+
+
+def test_uploads_get_their_region(client):
+    rng = random.Random(14)
+    rep = random_report(rng, "2021", year=2022, organ="福建省三明市清流县人民政府")
+    other = random_report(rng, "2021", year=2022, organ="某某单位")
+    upload(client, [("a.txt", render(rep, "text_tabs", rng).data), ("b.txt", render(other, "text_tabs", rng).data)])
+    found = client.get("/api/reports?region=三明市").json()
+    assert found["total"] == 1 and found["items"][0]["county"] == "清流县"

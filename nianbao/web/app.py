@@ -30,6 +30,7 @@ from starlette.middleware.sessions import SessionMiddleware
 from .. import __version__
 from ..errors import NianbaoError, StoreError
 from ..model import Report
+from ..regions import infer_region
 from . import i18n
 from .security import Guard, WriteRefused, bearer_ok, check_csrf, csrf_token, require_write, session_secret
 from .uploads import Limits, UploadRefused, expand_uploads
@@ -263,8 +264,11 @@ def make_app(corpus: Any, settings: WebSettings | None = None) -> FastAPI:
                     report = None
             if report is None:
                 report = parse_bytes(data, name)
+            region = infer_region(report.meta.organ)
             with write_lock:
                 id = corpus.add(report, data)
+                if region.code:  # the region filter finds uploads at once, as it finds ingested reports
+                    corpus.set_region(id, region.province, region.city, region.county)
                 chart_cache.clear()
             errors = sum(f.severity == "error" for f in report.findings)
             out.append({"id": id, "name": name, "organ": report.meta.organ, "year": report.meta.year,

@@ -47,6 +47,7 @@ class Marked:
 
     severity: str = ""
     numbers: list[int] = field(default_factory=list)
+    named: list[int] = field(default_factory=list)  # the findings that name this very cell
     messages: list[str] = field(default_factory=list)
     primary: bool = False
 
@@ -80,6 +81,8 @@ def mark_cells(report: Report) -> dict[str, Marked]:
             m.numbers.append(n)
             m.messages.append(f.message)
             m.primary = m.primary or primary
+            if primary:
+                m.named.append(n)
             if _RANK[f.severity] > _RANK[m.severity]:
                 m.severity = f.severity
     return dict(marks)
@@ -104,7 +107,8 @@ def _cell_html(report: Report, cell: Cell, marks: dict[str, Marked]) -> str:
         classes.append("nb-flag-primary" if mark.primary else "nb-flag-related")
         attrs.append(f'title="{escape(" / ".join(mark.messages))}"')
         attrs.append(f'data-findings="{" ".join(str(n) for n in mark.numbers)}"')
-        label = "".join(f'<sup class="nb-fn">{n}</sup>' for n in mark.numbers[:3])
+        if mark.primary:  # the numbers of the findings that name the cell; the rest of a sum is only tinted
+            label = "".join(f'<sup class="nb-fn">{n}</sup>' for n in mark.named[:3])
     attrs.insert(0, f'class="{" ".join(classes)}"')
     if cell.rowspan > 1:
         attrs.append(f'rowspan="{cell.rowspan}"')
