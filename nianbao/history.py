@@ -159,16 +159,17 @@ def _duplicates(
     out: list[tuple[int, Finding]] = []
     for number in _SECTION_NAMES:
         by_year: dict[int, list[tuple[int, MinHash]]] = defaultdict(list)
+        todo: list[tuple[int, list[bytes]]] = []
         for i, sections in prose.items():
             if not 0 <= i < len(reports):
                 continue
             text = (sections or {}).get(number, "")
-            year = reports[i].meta.year
-            if year is None or keys[i] is None or len(re.sub(r"\s", "", text)) < PROSE_MIN_CHARS:
+            if reports[i].meta.year is None or keys[i] is None or len(re.sub(r"\s", "", text)) < PROSE_MIN_CHARS:
                 continue
-            m = MinHash(num_perm=128, seed=1)
-            m.update_batch(s.encode("utf-8") for s in _shingles(text, reports[i].meta.organ))
-            by_year[year].append((i, m))
+            todo.append((i, [s.encode("utf-8") for s in _shingles(text, reports[i].meta.organ)]))
+        hashed = MinHash.bulk([shingles for _, shingles in todo], num_perm=128, seed=1) if todo else []
+        for (i, _), m in zip(todo, hashed):  # bulk: one set of permutations for all
+            by_year[reports[i].meta.year].append((i, m))  # type: ignore[index]
         for year, items in by_year.items():
             lsh = MinHashLSH(threshold=PROSE_THRESHOLD, num_perm=128)
             for i, m in items:
