@@ -1,0 +1,171 @@
+"""Load test of `nianbao serve` on loopback: page latency over a large corpus, and concurrent uploads.
+
+1. Fills a SQLite corpus with N generated reports (stored directly, with their source bytes).
+2. Starts `nianbao serve` on a free loopback port, as a user would.
+3. Times R requests each of a random report page and of a corpus list page (random filters and pages),
+   one at a time, and prints p50/p95/max.
+4. Four clients upload U files each at the same time (one file a request), then checks that every
+   upload answered 201, that the corpus grew by exactly 4×U and that every returned id is served.
+
+Bounded in count (the arguments) and in time (--max-seconds stops each phase early, saying so).
+
+    python bench/bench_web.py                   # 10,000 reports, 200 requests each, 4 x 25 uploads
+    python bench/bench_web.py -n 1000 -r 50     # quick
+"""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import os
+import random
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+import httpx
+
+from nianbao.check import checked
+from nianbao.model import Source
+from nianbao.store import open_corpus
+from nianbao.synth import corpus as synth
+
+TOKEN = "bench-token"
+ORGAN_BITS = ("县", "市", "镇", "人民政府", "办公室", "局")
+
+
+def fill(db: Path, n: int, seed: int) -> float:
+    """Store ``n`` generated reports; seconds taken."""
+    t = time.perf_counter()
+    with open_corpus(str(db)) as corpus:
+        for r in synth(n, seed=seed):
+            src = Source(r.name, r.expected.source.sha256, r.expected.source.kind)
+            corpus.add(checked(dataclasses.replace(r.expected, source=src)), r.data)
+    return time.perf_counter() - t
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def start(db: Path, port: int) -> subprocess.Popen[bytes]:
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "nianbao", "serve", "--db", str(db), "--port", str(port)],
+        env={**os.environ, "NIANBAO_TOKEN": TOKEN},
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        try:
+            if httpx.get(f"http://127.0.0.1:{port}/api/reports?limit=1", timeout=2).status_code == 200:
+                return proc
+        except httpx.HTTPError:
+            time.sleep(0.3)
+    proc.kill()
+    raise SystemExit("nianbao serve did not start")
+
+
+def pct(values: list[float], p: float) -> float:
+    return statistics.quantiles(values, n=100, method="inclusive")[int(p) - 1] if len(values) > 1 else values[0]
+
+
+def timed(client: httpx.Client, urls: list[str], max_seconds: float) -> list[float]:
+    out = []
+    stop = time.monotonic() + max_seconds
+    for url in urls:
+        t = time.perf_counter()
+        resp = client.get(url)
+        out.append((time.perf_counter() - t) * 1000)
+        if resp.status_code != 200:
+            raise SystemExit(f"{url}: HTTP {resp.status_code}")
+        if time.monotonic() > stop:
+            print(f"  (stopped after {len(out)} requests: --max-seconds reached)")
+            break
+    return out
+
+
+def report(name: str, ms: list[float]) -> None:
+    print(f"  {name:<28} n={len(ms):<5} p50={pct(ms, 50):7.1f} ms  p95={pct(ms, 95):7.1f} ms  max={max(ms):7.1f} ms")
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("-n", "--reports", type=int, default=10_000, help="reports stored before timing")
+    ap.add_argument("-r", "--requests", type=int, default=200, help="requests timed per page kind")
+    ap.add_argument("-u", "--uploads", type=int, default=25, help="files each of the 4 clients uploads")
+    ap.add_argument("--max-seconds", type=float, default=300, help="time bound of each phase")
+    args = ap.parse_args()
+    rng = random.Random(1)
+    with tempfile.TemporaryDirectory() as tmp:
+        db = Path(tmp) / "bench.db"
+        secs = fill(db, args.reports, seed=2024)
+        print(f"stored {args.reports} reports in {secs:.1f} s ({args.reports / secs:.0f}/s); "
+              f"database {db.stat().st_size / 1e6:.1f} MB")  # fmt: skip
+        port = free_port()
+        proc = start(db, port)
+        base = f"http://127.0.0.1:{port}"
+        try:
+            with httpx.Client(base_url=base, timeout=60) as client:
+                client.get("/")  # warm up: templates compiled, first connection
+                total = client.get("/api/reports?limit=1").json()["total"]
+                assert total == args.reports, total
+                print(f"latency with {total} reports stored (one request at a time):")
+                ids = [rng.randint(1, total) for _ in range(args.requests)]
+                report("report page /reports/{id}", timed(client, [f"/reports/{i}" for i in ids], args.max_seconds))
+                lists = []
+                for _ in range(args.requests):
+                    q = rng.choice(["", f"year={rng.randint(2019, 2024)}", "has_errors=1", "template=2021",
+                                    f"organ={rng.choice(ORGAN_BITS)}", "rule=requests."])  # fmt: skip
+                    lists.append(f"/?{q}&page={rng.randint(1, 5)}")
+                report("corpus list /?filters&page", timed(client, lists, args.max_seconds))
+                report("API list /api/reports", timed(client, [u.replace("/?", "/api/reports?") for u in lists[:50]],
+                                                       args.max_seconds))  # fmt: skip
+
+            # four clients uploading at once, one file a request
+            per = args.uploads
+            batches = [[(r.name, r.data) for r in synth(per, seed=90_000 + k)] for k in range(4)]
+            answers: list[list[int]] = [[] for _ in range(4)]
+            failures: list[str] = []
+
+            def client_run(k: int) -> None:
+                with httpx.Client(base_url=base, timeout=120, headers={"Authorization": f"Bearer {TOKEN}"}) as c:
+                    for name, data in batches[k]:
+                        resp = c.post("/api/reports", files=[("files", (name, data))])
+                        if resp.status_code != 201:
+                            failures.append(f"{name}: HTTP {resp.status_code} {resp.text[:200]}")
+                        else:
+                            answers[k].extend(resp.json()["ids"])
+
+            t = time.perf_counter()
+            threads = [threading.Thread(target=client_run, args=(k,)) for k in range(4)]
+            for th in threads:
+                th.start()
+            for th in threads:
+                th.join(args.max_seconds)
+            secs = time.perf_counter() - t
+            got = [i for a in answers for i in a]
+            after = httpx.get(f"{base}/api/reports?limit=1").json()["total"]
+            served = sum(httpx.get(f"{base}/api/reports/{i}").status_code == 200 for i in got)
+            print(f"uploads: 4 clients x {per} files in {secs:.1f} s ({4 * per / secs:.1f} files/s); "
+                  f"{len(got)} ids, {len(set(got))} distinct, corpus {total} -> {after}, "
+                  f"{served} served back, {len(failures)} failed")  # fmt: skip
+            lost = 4 * per - len(set(got))
+            if failures or lost or after != total + 4 * per or served != len(got):
+                print("  LOST OR FAILED UPLOADS:", *failures[:5], sep="\n  ")
+                raise SystemExit(1)
+            print("  nothing lost")
+        finally:
+            proc.terminate()
+            proc.wait(10)
+
+
+if __name__ == "__main__":
+    main()
