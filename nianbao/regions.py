@@ -21,7 +21,9 @@ from pathlib import Path
 from .errors import NianbaoError
 
 # Words a title leaves around the organ's name that are not part of it.
-_LEADING = re.compile(r"^(关于|中共)?")
+_LEADING = re.compile(r"^关于")
+# Words before a place name that do not change where the organ is (中共清流县委, 国家税务总局清流县税务局).
+_NATIONAL_PREFIX = re.compile(r"^(中共|中国共产党|国家税务总局)")
 _TRAILING = re.compile(r"(关于|的|[0-9]{4}年度?|[0-9]{4}|年度|政府信息公开.*|工作年度报告|年度报告|年报)+$")
 _OFFICE = re.compile(r"(人民政府|政府)办(公室|公厅)?$")
 _GOVERNMENT = re.compile(r"(?<=[省市县区旗镇乡州盟])(人民政府|政府)$")
@@ -40,7 +42,7 @@ def clean_organ(name: str) -> str:
     text = re.sub(r"[\s\u3000]+", "", text)
     text = to_simplified(text)[0]
     text = text.strip("《》“”\"'()（）[]【】:：,，、.。")
-    text = _LEADING.sub("", text, count=1) if text.startswith("关于") else text
+    text = _LEADING.sub("", text, count=1)
     return _TRAILING.sub("", text)
 
 
@@ -105,7 +107,7 @@ def infer_region(name: str | None) -> Region:
     if not name:
         return Region()
     names, by_name = _divisions()
-    text = clean_organ(name)
+    text = _NATIONAL_PREFIX.sub("", clean_organ(name))
     context: str | None = None  # the code found so far
     i = 0
     longest = max(len(n) for n in by_name)

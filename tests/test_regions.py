@@ -44,6 +44,8 @@ def test_clean_organ_keeps_the_name_as_written():
         ("鞍山市铁东区", ("辽宁省", "鞍山市", "铁东区")),  # the city chooses between the two 铁东区
         ("北京市朝阳区人民政府", ("北京市", None, "朝阳区")),
         ("宁夏回族自治区", ("宁夏回族自治区", None, None)),
+        ("国家税务总局清流县税务局", ("福建省", "三明市", "清流县")),  # a vertical organ sits where its name says
+        ("中共三明市委办公室", ("福建省", "三明市", None)),
     ],
 )
 def test_region_from_the_name(name, want):
@@ -60,6 +62,7 @@ def test_region_from_the_name(name, want):
         "青云县教育局",  # holds 云县 in the middle, but 青云县 is no county
         "河市镇",  # a township: below the table
         "国家税务总局",
+        "某某综合实验区",  # not a GB/T 2260 division
         "",
     ],
 )
