@@ -92,9 +92,12 @@ def _json(value: Any) -> str | None:
     return None if value is None else json.dumps(value, ensure_ascii=False)
 
 
-def report_rows(report: Report, key: str, version: str | None) -> tuple[dict, list[dict], list[dict]]:
-    """The reports row, the cell rows and the finding rows of one report (no ids yet)."""
-    doc = report.to_dict()
+Rows = tuple[dict[str, Any], bytes, list[tuple[str, str, str, int | float]], list[dict[str, Any]]]
+
+
+def report_rows(report: Report, key: str, version: str | None) -> Rows:
+    """The reports row, the packed canonical JSON, the cells (table, row, column, value) and the finding
+    rows of one report (no ids yet)."""
     row: dict[str, Any] = {
         "sha256": key,
         "path": report.source.path,
@@ -109,14 +112,13 @@ def report_rows(report: Report, key: str, version: str | None) -> tuple[dict, li
         "status": status_of(report),
         "n_errors": sum(f.severity == "error" for f in report.findings),
         "n_warnings": sum(f.severity == "warning" for f in report.findings),
-        "doc": _pack(doc),
         "ingested_at": datetime.now(UTC),
     }
     for name, path in S.SUMMARY_CELLS.items():
         v = report.cell(path)
         row[name] = float(v) if isinstance(v, int | float) and not isinstance(v, bool) else None
     cell_rows = [
-        {"tbl": t, "row": r, "col": c, "value": float(v), "is_float": isinstance(v, float)}
+        (t, r, c, v)
         for t, rows in report.tables.items()
         for r, cols in rows.items()
         for c, v in cols.items()
@@ -133,7 +135,7 @@ def report_rows(report: Report, key: str, version: str | None) -> tuple[dict, li
         }
         for f in report.findings
     ]
-    return row, cell_rows, finding_rows
+    return row, _pack(report.to_dict()), cell_rows, finding_rows
 
 
 def _stored(r: Any) -> StoredReport:
@@ -158,7 +160,7 @@ def _stored(r: Any) -> StoredReport:
     )
 
 
-_LIST_COLUMNS = [c for c in S.reports.c if c.name not in ("doc", "ingested_at", *S.SUMMARY_CELLS)]
+_LIST_COLUMNS = [c for c in S.reports.c if c.name not in ("ingested_at", *S.SUMMARY_CELLS)]
 
 
 class Corpus:
@@ -167,6 +169,7 @@ class Corpus:
     def __init__(self, engine: Any, url: str) -> None:
         self.engine = engine
         self.url = url
+        self._path_ids: dict[tuple[str, str, str], int] = {}
 
     # ------------------------------------------------------------------ writing
     @contextmanager
@@ -204,22 +207,26 @@ class Corpus:
         from sqlalchemy.exc import IntegrityError
 
         key = self.key_of(report, data)
-        row, cell_rows, finding_rows = report_rows(report, key, parser_version())
-        try:
-            with self._tx("写入报告 (storing a report)") as conn:
-                have = conn.execute(select(S.reports.c.id).where(S.reports.c.sha256 == key)).scalar()
+        row, doc, cell_rows, finding_rows = report_rows(report, key, parser_version())
+        for attempt in (1, 2):
+            try:
+                with self._tx("写入报告 (storing a report)") as conn:
+                    have = conn.execute(select(S.reports.c.id).where(S.reports.c.sha256 == key)).scalar()
+                    if have is not None:
+                        return int(have)
+                    if data is not None:
+                        self._put_source(conn, key, name or report.source.path or key, data)
+                    rid = int(conn.execute(insert(S.reports).values(**row)).inserted_primary_key[0])
+                    self._put_children(conn, rid, doc, cell_rows, finding_rows)
+                    return rid
+            except IntegrityError:  # another process stored the same bytes (or a new cell path) meanwhile
+                self._path_ids.clear()
+                have = self.has(key)
                 if have is not None:
-                    return int(have)
-                if data is not None:
-                    self._put_source(conn, key, name or report.source.path or key, data)
-                rid = conn.execute(insert(S.reports).values(**row)).inserted_primary_key[0]
-                self._put_children(conn, rid, cell_rows, finding_rows)
-                return int(rid)
-        except IntegrityError:  # another process stored the same bytes meanwhile
-            have = self.has(key)
-            if have is None:
-                raise
-            return have
+                    return have
+                if attempt == 2:
+                    raise
+        raise AssertionError("unreachable")
 
     @staticmethod
     def _put_source(conn: Any, key: str, name: str, data: bytes) -> None:
@@ -228,12 +235,32 @@ class Corpus:
         if conn.execute(select(S.sources.c.sha256).where(S.sources.c.sha256 == key)).first() is None:
             conn.execute(insert(S.sources).values(sha256=key, name=name, size=len(data), data=zlib.compress(data, 6)))
 
-    @staticmethod
-    def _put_children(conn: Any, rid: int, cell_rows: list[dict], finding_rows: list[dict]) -> None:
+    def _ids_of_paths(self, conn: Any, paths: Iterable[tuple[str, str, str]]) -> dict[tuple[str, str, str], int]:
+        """Numbers of cell paths, adding the paths not yet numbered (inside the caller's transaction)."""
+        from sqlalchemy import insert, select
+
+        missing = {p for p in paths if p not in self._path_ids}
+        if missing:
+            P = S.cell_paths.c
+            known = {(t, r, c): i for i, t, r, c in conn.execute(select(P.id, P.tbl, P.row, P.col))}
+            new = sorted(missing - known.keys())
+            if new:
+                conn.execute(insert(S.cell_paths), [{"tbl": t, "row": r, "col": c} for t, r, c in new])
+                known = {(t, r, c): i for i, t, r, c in conn.execute(select(P.id, P.tbl, P.row, P.col))}
+            self._path_ids = known
+        return self._path_ids
+
+    def _put_children(
+        self, conn: Any, rid: int, doc: bytes, cell_rows: list[tuple[str, str, str, int | float]], finding_rows: list
+    ) -> None:
         from sqlalchemy import insert
 
+        conn.execute(insert(S.docs).values(report_id=rid, doc=doc))
         if cell_rows:
-            conn.execute(insert(S.cells), [{"report_id": rid, **c} for c in cell_rows])
+            ids = self._ids_of_paths(conn, [(t, r, c) for t, r, c, _ in cell_rows])
+            conn.execute(
+                insert(S.cells), [{"report_id": rid, "path_id": ids[(t, r, c)], "value": v} for t, r, c, v in cell_rows]
+            )
         if finding_rows:
             conn.execute(insert(S.findings), [{"report_id": rid, **f} for f in finding_rows])
 
@@ -246,12 +273,12 @@ class Corpus:
             sha = key.scalar()
             if sha is None:
                 raise StoreError(f"库中没有编号为 {id} 的报告 (no report with this id)", path=self.url)
-            row, cell_rows, finding_rows = report_rows(report, sha, parser_version())
+            row, doc, cell_rows, finding_rows = report_rows(report, sha, parser_version())
             row.pop("sha256")
-            conn.execute(delete(S.cells).where(S.cells.c.report_id == id))
-            conn.execute(delete(S.findings).where(S.findings.c.report_id == id))
+            for table in (S.cells, S.findings, S.docs):
+                conn.execute(delete(table).where(table.c.report_id == id))
             conn.execute(update(S.reports).where(S.reports.c.id == id).values(**row))
-            self._put_children(conn, id, cell_rows, finding_rows)
+            self._put_children(conn, id, doc, cell_rows, finding_rows)
 
     def ingest(
         self,
@@ -299,8 +326,8 @@ class Corpus:
             sha = conn.execute(select(S.reports.c.sha256).where(S.reports.c.id == id)).scalar()
             if sha is None:
                 return False
-            conn.execute(delete(S.cells).where(S.cells.c.report_id == id))
-            conn.execute(delete(S.findings).where(S.findings.c.report_id == id))
+            for table in (S.cells, S.findings, S.docs):
+                conn.execute(delete(table).where(table.c.report_id == id))
             conn.execute(delete(S.reports).where(S.reports.c.id == id))
             conn.execute(delete(S.sources).where(S.sources.c.sha256 == sha))
             return True
@@ -311,7 +338,7 @@ class Corpus:
         from sqlalchemy import select
 
         with self.engine.connect() as conn:
-            blob = conn.execute(select(S.reports.c.doc).where(S.reports.c.id == id)).scalar()
+            blob = conn.execute(select(S.docs.c.doc).where(S.docs.c.report_id == id)).scalar()
         return None if blob is None else Report.from_dict(_unpack(blob))
 
     def source(self, id: int) -> tuple[str, bytes] | None:
@@ -436,10 +463,8 @@ class Corpus:
 
         for chunk in self._id_chunks(ids):
             with self.engine.connect() as conn:
-                rows = conn.execute(
-                    select(S.reports.c.id, S.reports.c.doc).where(S.reports.c.id.in_(chunk)).order_by(S.reports.c.id)
-                ).all()
-            by_id = {r.id: r.doc for r in rows}
+                rows = conn.execute(select(S.docs.c.report_id, S.docs.c.doc).where(S.docs.c.report_id.in_(chunk))).all()
+            by_id = {r.report_id: r.doc for r in rows}
             for i in chunk:
                 if i in by_id:
                     yield Report.from_dict(_unpack(by_id[i]))
@@ -498,9 +523,12 @@ class Corpus:
             out["by_year"] = grouped(R.year)
             out["by_template"] = grouped(R.template)
             out["by_status"] = {s: 0 for s in STATUSES} | grouped(R.status)
-            C = S.cells.c
+            C, P = S.cells.c, S.cell_paths.c
             req = conn.execute(
-                select(C.row, func.sum(C.value)).where(C.tbl == "requests", C.col == "total").group_by(C.row)
+                select(P.row, func.sum(C.value))
+                .join_from(S.cells, S.cell_paths, C.path_id == P.id)
+                .where(P.tbl == "requests", P.col == "total")
+                .group_by(P.row)
             ).all()
             order = {r.key: i for i, r in enumerate(REQUEST_ROWS)}
             out["requests"] = {k: _num(v) for k, v in sorted(req, key=lambda kv: order.get(kv[0], len(order)))}

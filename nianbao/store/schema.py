@@ -1,16 +1,18 @@
 """The store's tables as one SQLAlchemy Core metadata, the same for SQLite and PostgreSQL.
 
-``reports.doc`` holds the canonical JSON (zlib) so that a stored report comes back exactly; ``cells``
-(long form, non-null values only) and ``findings`` are its queryable projection, written in the same
-transaction.  The ``req_*`` columns repeat five headline cells of the requests table so that the
-usual analytic questions (requests by year, top organs, error rates) need no join over ``cells``.
+``docs`` holds each report's canonical JSON (zlib) so that a stored report comes back exactly; ``cells``
+(long form, non-null values only, one row per report and cell path) and ``findings`` are its queryable
+projection, written in the same transaction.  Cell paths are numbered once in ``cell_paths`` so that
+a cell costs a few bytes (SQLite keeps integer values as compact integers and the table clustered by
+report); ``reports`` stays narrow so that scans over it are quick.  Its ``req_*`` columns repeat five
+headline cells of the requests table so that the usual analytic questions (requests by year, top
+organs, error rates) need no join over ``cells``.
 Changing anything here needs a new script in ``migrations/versions``.
 """
 
 from __future__ import annotations
 
 from sqlalchemy import (
-    Boolean,
     Column,
     DateTime,
     Float,
@@ -19,9 +21,11 @@ from sqlalchemy import (
     Integer,
     LargeBinary,
     MetaData,
+    Numeric,
     String,
     Table,
     Text,
+    UniqueConstraint,
 )
 
 metadata = MetaData()
@@ -65,23 +69,40 @@ reports = Table(
     Column("n_errors", Integer, nullable=False, default=0),
     Column("n_warnings", Integer, nullable=False, default=0),
     *(Column(name, Float) for name in SUMMARY_CELLS),
-    Column("doc", LargeBinary, nullable=False),  # zlib-compressed canonical JSON
     Column("ingested_at", DateTime(timezone=True), nullable=False),
     Index("ix_reports_organ_year", "organ", "year"),
     Index("ix_reports_year", "year"),
     Index("ix_reports_template_status", "template", "status"),
 )
 
+docs = Table(
+    "docs",
+    metadata,
+    Column("report_id", Integer, ForeignKey("reports.id", ondelete="CASCADE"), primary_key=True),
+    Column("doc", LargeBinary, nullable=False),  # zlib-compressed canonical JSON
+)
+
+cell_paths = Table(
+    "cell_paths",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("tbl", String(16), nullable=False),
+    Column("row", String(48), nullable=False),
+    Column("col", String(32), nullable=False),
+    UniqueConstraint("tbl", "row", "col", name="uq_cell_paths"),
+)
+
+# NUMERIC affinity on SQLite stores whole numbers as compact integers; a double elsewhere.
+CELL_VALUE = Float().with_variant(Numeric(asdecimal=False), "sqlite")
+
 cells = Table(
     "cells",
     metadata,
     Column("report_id", Integer, ForeignKey("reports.id", ondelete="CASCADE"), primary_key=True),
-    Column("tbl", String(16), primary_key=True),
-    Column("row", String(48), primary_key=True),
-    Column("col", String(32), primary_key=True),
-    Column("value", Float, nullable=False),
-    Column("is_float", Boolean, nullable=False, default=False),  # 3 vs 3.0 in the JSON
-    Index("ix_cells_path", "tbl", "row", "col", "value"),
+    Column("path_id", Integer, ForeignKey("cell_paths.id"), primary_key=True),
+    Column("value", CELL_VALUE, nullable=False),
+    Index("ix_cells_path", "path_id", "value"),
+    sqlite_with_rowid=False,
 )
 
 findings = Table(

@@ -1,4 +1,4 @@
-"""The first schema: sources, reports (with headline cells), cells in long form, findings.
+"""The first schema: sources, reports (with headline cells), docs, cell paths, cells in long form, findings.
 
 Revision ID: 0001
 Revises:
@@ -48,22 +48,32 @@ def upgrade() -> None:
         sa.Column("req_processed", sa.Float),
         sa.Column("req_granted", sa.Float),
         sa.Column("req_forward", sa.Float),
-        sa.Column("doc", sa.LargeBinary, nullable=False),
         sa.Column("ingested_at", sa.DateTime(timezone=True), nullable=False),
     )
     op.create_index("ix_reports_organ_year", "reports", ["organ", "year"])
     op.create_index("ix_reports_year", "reports", ["year"])
     op.create_index("ix_reports_template_status", "reports", ["template", "status"])
     op.create_table(
+        "docs",
+        sa.Column("report_id", sa.Integer, sa.ForeignKey("reports.id", ondelete="CASCADE"), primary_key=True),
+        sa.Column("doc", sa.LargeBinary, nullable=False),
+    )
+    op.create_table(
+        "cell_paths",
+        sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+        sa.Column("tbl", sa.String(16), nullable=False),
+        sa.Column("row", sa.String(48), nullable=False),
+        sa.Column("col", sa.String(32), nullable=False),
+        sa.UniqueConstraint("tbl", "row", "col", name="uq_cell_paths"),
+    )
+    op.create_table(
         "cells",
         sa.Column("report_id", sa.Integer, sa.ForeignKey("reports.id", ondelete="CASCADE"), primary_key=True),
-        sa.Column("tbl", sa.String(16), primary_key=True),
-        sa.Column("row", sa.String(48), primary_key=True),
-        sa.Column("col", sa.String(32), primary_key=True),
-        sa.Column("value", sa.Float, nullable=False),
-        sa.Column("is_float", sa.Boolean, nullable=False),
+        sa.Column("path_id", sa.Integer, sa.ForeignKey("cell_paths.id"), primary_key=True),
+        sa.Column("value", sa.Float().with_variant(sa.Numeric(asdecimal=False), "sqlite"), nullable=False),
+        sqlite_with_rowid=False,
     )
-    op.create_index("ix_cells_path", "cells", ["tbl", "row", "col", "value"])
+    op.create_index("ix_cells_path", "cells", ["path_id", "value"])
     op.create_table(
         "findings",
         sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
@@ -80,5 +90,5 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    for table in ("findings", "cells", "reports", "sources"):
+    for table in ("findings", "cells", "cell_paths", "docs", "reports", "sources"):
         op.drop_table(table)
