@@ -176,28 +176,29 @@ def _duplicates(
                 lsh.insert(str(i), m)
             hashes = dict(items)
             for i, m in items:
-                for other in sorted(int(j) for j in lsh.query(m)):
-                    if other == i or keys[other] == keys[i]:
-                        continue
-                    similarity = m.jaccard(hashes[other])
-                    if similarity < PROSE_THRESHOLD:
-                        continue
-                    a, b = reports[i], reports[other]
-                    out.append(
-                        (
-                            i,
-                            Finding(
-                                "prose.duplicate",
-                                "warning",
-                                f"{report_name(a)} · 第{number}部分 ≈ {report_name(b)}",
-                                f"{_SECTION_NAMES[number]}与{b.meta.organ}{year}年报告（{report_name(b)}）的相应部分"
-                                f"高度雷同（相似度约{similarity:.0%}），请核实是否照搬了其他单位的报告。",
-                                expected=f"< {PROSE_THRESHOLD:.0%}",
-                                found=round(similarity, 3),
-                            ),
-                        )
-                    )
+                alike = sorted(
+                    ((m.jaccard(hashes[j]), j) for j in map(int, lsh.query(m)) if keys[j] != keys[i]),
+                    key=lambda t: (-t[0], t[1]),
+                )
+                alike = [(sim, j) for sim, j in alike if sim >= PROSE_THRESHOLD]
+                if alike:  # one finding per report and section, naming the closest: a cluster stays readable
+                    out.append((i, _duplicate(reports, i, number, year, alike)))
     return out
+
+
+def _duplicate(reports: Sequence[Report], i: int, number: str, year: int, alike: list[tuple[float, int]]) -> Finding:
+    similarity, j = alike[0]
+    b = reports[j]
+    more = f"，另与{len(alike) - 1}份报告相似" if len(alike) > 1 else ""
+    return Finding(
+        "prose.duplicate",
+        "warning",
+        f"{report_name(reports[i])} · 第{number}部分 ≈ {report_name(b)}",
+        f"{_SECTION_NAMES[number]}与{b.meta.organ}{year}年报告（{report_name(b)}）的相应部分高度雷同"
+        f"（相似度约{similarity:.0%}{more}），请核实是否照搬了其他单位的报告。",
+        expected=f"< {PROSE_THRESHOLD:.0%}",
+        found={report_name(reports[k]): round(sim, 3) for sim, k in alike[:20]},
+    )
 
 
 # ------------------------------------------------------------------ all together

@@ -171,6 +171,16 @@ def test_duplicated_prose_is_flagged_on_both_reports():
     assert len(cross_check(reports, PARENTS, prose)) == 2
 
 
+def test_a_cluster_of_copies_gives_one_finding_per_report():
+    reports, prose = corpus()
+    idx = [at(reports, f"{o}2022.json") for o in ("甲县人民政府", "乙县", "丁县")]
+    for i in idx:
+        prose[i] = {**prose[i], "一": prose[idx[0]]["一"]}
+    got = cross_check_indexed(reports, PARENTS, prose)
+    assert sorted(i for i, _ in got) == sorted(idx)
+    assert all("第一部分" in f.message and "另与1份报告相似" in f.message and len(f.found) == 2 for _, f in got)
+
+
 def test_short_prose_is_not_compared():
     reports, prose = corpus()
     for i in prose:
