@@ -197,43 +197,90 @@ class Corpus:
         with self.engine.connect() as conn:
             return conn.execute(select(S.reports.c.id).where(S.reports.c.sha256 == sha256)).scalar()
 
+    def stored_keys(self, keys: Iterable[str]) -> set[str]:
+        """Which of these sha256 keys are stored already (one query)."""
+        from sqlalchemy import select
+
+        wanted = list(set(keys))
+        if not wanted:
+            return set()
+        with self.engine.connect() as conn:
+            return set(conn.execute(select(S.reports.c.sha256).where(S.reports.c.sha256.in_(wanted))).scalars())
+
     def add(self, report: Report, data: bytes | None = None, name: str | None = None) -> int:
         """Store one report (and its source bytes); same sha256 => the id already stored, nothing written.
 
         The report, its cells, findings and source are written in one transaction: a kill leaves
         either all of them or none.
         """
-        from sqlalchemy import insert, select
+        return self.add_many([(report, data, name)])[0]
+
+    def add_many(self, items: Sequence[tuple[Report, bytes | None, str | None]]) -> list[int]:
+        """Store several (report, source bytes, file name) in one transaction; their ids, in order.
+
+        Each report goes in whole (row, canonical JSON, cells, findings, source) or, if the
+        transaction does not commit, not at all; reports already stored are left as they are.
+        Ingest writes its reports in such small batches: one commit per report costs more than the
+        rest of storing it.
+        """
         from sqlalchemy.exc import IntegrityError
 
-        key = self.key_of(report, data)
-        row, doc, cell_rows, finding_rows = report_rows(report, key, parser_version())
+        version = parser_version()
+        prepared = []
+        for report, data, name in items:
+            key = self.key_of(report, data)
+            prepared.append((key, data, name or report.source.path or key, report_rows(report, key, version)))
         for attempt in (1, 2):
             try:
-                with self._tx("写入报告 (storing a report)") as conn:
-                    have = conn.execute(select(S.reports.c.id).where(S.reports.c.sha256 == key)).scalar()
-                    if have is not None:
-                        return int(have)
-                    if data is not None:
-                        self._put_source(conn, key, name or report.source.path or key, data)
-                    rid = int(conn.execute(insert(S.reports).values(**row)).inserted_primary_key[0])
-                    self._put_children(conn, rid, doc, cell_rows, finding_rows)
-                    return rid
+                with self._tx("写入报告 (storing reports)") as conn:
+                    return self._write(conn, prepared)
             except IntegrityError:  # another process stored the same bytes (or a new cell path) meanwhile
                 self._path_ids.clear()
-                have = self.has(key)
-                if have is not None:
-                    return have
                 if attempt == 2:
                     raise
         raise AssertionError("unreachable")
 
-    @staticmethod
-    def _put_source(conn: Any, key: str, name: str, data: bytes) -> None:
+    def _write(self, conn: Any, prepared: list[tuple[str, bytes | None, str, Rows]]) -> list[int]:
         from sqlalchemy import insert, select
 
-        if conn.execute(select(S.sources.c.sha256).where(S.sources.c.sha256 == key)).first() is None:
-            conn.execute(insert(S.sources).values(sha256=key, name=name, size=len(data), data=zlib.compress(data, 6)))
+        R, Src = S.reports.c, S.sources.c
+        keys = [p[0] for p in prepared]
+        have: dict[str, int] = dict(conn.execute(select(R.sha256, R.id).where(R.sha256.in_(set(keys)))).all())
+        new, seen = [], set(have)
+        for p in prepared:
+            if p[0] not in seen:
+                seen.add(p[0])
+                new.append(p)
+        if not new:
+            return [int(have[k]) for k in keys]
+        sources = {key: (name, data) for key, data, name, _ in new if data is not None}
+        if sources:
+            present = set(conn.execute(select(Src.sha256).where(Src.sha256.in_(list(sources)))).scalars())
+            rows = [
+                {"sha256": k, "name": n, "size": len(d), "data": zlib.compress(d, 6)}
+                for k, (n, d) in sources.items()
+                if k not in present
+            ]
+            if rows:
+                conn.execute(insert(S.sources), rows)
+        ids = (
+            conn.execute(insert(S.reports).returning(R.id, sort_by_parameter_order=True), [p[3][0] for p in new])
+            .scalars()
+            .all()
+        )
+        paths = self._ids_of_paths(conn, {(t, r, c) for p in new for t, r, c, _ in p[3][2]})
+        docs, cells, findings = [], [], []
+        for (key, _data, _name, (_row, doc, cell_rows, finding_rows)), rid in zip(new, ids):
+            have[key] = int(rid)
+            docs.append({"report_id": rid, "doc": doc})
+            cells.extend((rid, paths[(t, r, c)], v) for t, r, c, v in cell_rows)
+            findings.extend({"report_id": rid, **f} for f in finding_rows)
+        conn.execute(insert(S.docs), docs)
+        if cells:
+            _insert_cells(conn, cells)
+        if findings:
+            conn.execute(insert(S.findings), findings)
+        return [int(have[k]) for k in keys]
 
     def _ids_of_paths(self, conn: Any, paths: Iterable[tuple[str, str, str]]) -> dict[tuple[str, str, str], int]:
         """Numbers of cell paths, adding the paths not yet numbered (inside the caller's transaction)."""
@@ -559,6 +606,17 @@ class Corpus:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+
+def _insert_cells(conn: Any, cells: list[tuple[int, int, int | float]]) -> None:
+    """The cells straight to the driver's executemany: tens of thousands of plain tuples a batch, where
+    SQLAlchemy's per-row parameter processing would cost more than the database's own work."""
+    mark = "?" if conn.dialect.paramstyle == "qmark" else "%s"
+    cursor = conn.connection.driver_connection.cursor()
+    try:
+        cursor.executemany(f"INSERT INTO cells (report_id, path_id, value) VALUES ({mark}, {mark}, {mark})", cells)
+    finally:
+        cursor.close()
 
 
 def rows_sorted(rows: Iterable[Any]) -> list[Any]:

@@ -37,6 +37,12 @@ MAX_ARCHIVE_BYTES = 4 * 1024 * 1024 * 1024
 MAX_RATIO = 200
 MAX_MEMBERS = 200_000
 
+# Reports are committed in small batches (each report whole or not at all): at most this many, this
+# many source bytes, or this much time of work is redone after a kill.
+BATCH_REPORTS = 64
+BATCH_BYTES = 32 * 1024 * 1024
+BATCH_SECONDS = 1.0
+
 Work = tuple[str, "bytes | str"]  # (name, bytes) or (name, why it cannot be read)
 
 
@@ -283,26 +289,54 @@ def ingest(
         if progress is not None:
             progress(done, total)
 
-    def new_items() -> Iterator[tuple[Any, str, bytes | str]]:
-        for name, data in works(files):
-            summary.seen += 1
-            key = key_of(name, data)
-            if key in run_keys or corpus.has(key) is not None:
+    def unseen(chunk: list[tuple[str, str, bytes | str]]) -> Iterator[tuple[Any, str, bytes | str]]:
+        stored = corpus.stored_keys([key for key, _, _ in chunk])
+        for key, name, data in chunk:
+            if key in run_keys or key in stored:
                 summary.skipped += 1
                 tick()
                 continue
             run_keys.add(key)
             yield (key, data if isinstance(data, bytes) else None), name, data
 
+    def new_items() -> Iterator[tuple[Any, str, bytes | str]]:
+        """The works not stored yet, looked up a few dozen at a time (one query, not one per file)."""
+        chunk: list[tuple[str, str, bytes | str]] = []
+        size = 0
+        for name, data in works(files):
+            summary.seen += 1
+            chunk.append((key_of(name, data), name, data))
+            size += len(data)
+            if len(chunk) >= 32 or size >= BATCH_BYTES:
+                yield from unseen(chunk)
+                chunk, size = [], 0
+        yield from unseen(chunk)
+
+    batch: list[tuple[Report, bytes | None, str | None]] = []
+    held = 0
+    last = time.monotonic()
+
+    def flush() -> None:
+        nonlocal held, last
+        if batch:
+            corpus.add_many(batch)
+            for _ in batch:
+                tick()
+            batch.clear()
+        held, last = 0, time.monotonic()
+
     for (key, data), report in run(new_items(), jobs, scheduler):
         if data is not None:
-            corpus.add(report, data, name=report.source.path)
+            batch.append((report, data, report.source.path))
+            held += len(data)
         else:
-            corpus.add(_keyed(report, key))
+            batch.append((_keyed(report, key), None, None))
         summary.added += 1
         if status_of(report) == "unreadable":
             summary.failed.append((report.source.path or "?", _reason(report)))
-        tick()
+        if len(batch) >= BATCH_REPORTS or held >= BATCH_BYTES or time.monotonic() - last >= BATCH_SECONDS:
+            flush()
+    flush()
     summary.seconds = time.perf_counter() - start
     return summary
 
