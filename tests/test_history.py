@@ -125,6 +125,18 @@ def test_carry_mismatch():
     assert "甲县2023.json" in f.message  # last year's report, though it named the organ 甲县 rather than 甲县人民政府
 
 
+def test_blank_totals_are_not_compared():
+    reports, prose = corpus()
+    for path in ("甲县人民政府2024.json", "丙县2022.json"):
+        i = at(reports, path)
+        tables = copy.deepcopy(reports[i].tables)
+        for row in tables["requests"].values():
+            row["total"] = None
+        tables["requests"]["processed_total"] = dict.fromkeys(tables["requests"]["processed_total"])
+        reports[i] = replace(reports[i], tables=tables)
+    assert cross_check(reports, PARENTS, prose) == []
+
+
 def test_in_force_mismatch():
     reports, prose = corpus()
     i = at(reports, "乙县2024.json")
