@@ -55,12 +55,12 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def start(db: Path, port: int) -> subprocess.Popen[bytes]:
+def start(db: Path, port: int, log: Path) -> subprocess.Popen[bytes]:
     proc = subprocess.Popen(
         [sys.executable, "-m", "nianbao", "serve", "--db", str(db), "--port", str(port)],
         env={**os.environ, "NIANBAO_TOKEN": TOKEN},
         stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
+        stderr=log.open("wb"),
     )
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
@@ -85,7 +85,7 @@ def timed(client: httpx.Client, urls: list[str], max_seconds: float) -> list[flo
         resp = client.get(url)
         out.append((time.perf_counter() - t) * 1000)
         if resp.status_code != 200:
-            raise SystemExit(f"{url}: HTTP {resp.status_code}")
+            raise SystemExit(f"{url}: HTTP {resp.status_code}: {resp.text[:300]}")
         if time.monotonic() > stop:
             print(f"  (stopped after {len(out)} requests: --max-seconds reached)")
             break
@@ -101,22 +101,28 @@ def main() -> None:
     ap.add_argument("-n", "--reports", type=int, default=10_000, help="reports stored before timing")
     ap.add_argument("-r", "--requests", type=int, default=200, help="requests timed per page kind")
     ap.add_argument("-u", "--uploads", type=int, default=25, help="files each of the 4 clients uploads")
+    ap.add_argument("--db", type=Path, help="keep the filled corpus here and reuse it on the next run")
     ap.add_argument("--max-seconds", type=float, default=300, help="time bound of each phase")
     args = ap.parse_args()
     rng = random.Random(1)
     with tempfile.TemporaryDirectory() as tmp:
-        db = Path(tmp) / "bench.db"
-        secs = fill(db, args.reports, seed=2024)
-        print(f"stored {args.reports} reports in {secs:.1f} s ({args.reports / secs:.0f}/s); "
-              f"database {db.stat().st_size / 1e6:.1f} MB")  # fmt: skip
+        db = args.db or Path(tmp) / "bench.db"
+        if db.exists():
+            with open_corpus(str(db)) as corpus:
+                args.reports = len(corpus)
+            print(f"reusing {db}: {args.reports} reports")
+        else:
+            secs = fill(db, args.reports, seed=2024)
+            print(f"stored {args.reports} reports in {secs:.1f} s ({args.reports / secs:.0f}/s); "
+                  f"database {db.stat().st_size / 1e6:.1f} MB")  # fmt: skip
         port = free_port()
-        proc = start(db, port)
+        log = Path(tmp) / "serve.log"
+        proc = start(db, port, log)
         base = f"http://127.0.0.1:{port}"
         try:
             with httpx.Client(base_url=base, timeout=60) as client:
                 client.get("/")  # warm up: templates compiled, first connection
                 total = client.get("/api/reports?limit=1").json()["total"]
-                assert total == args.reports, total
                 print(f"latency with {total} reports stored (one request at a time):")
                 ids = [rng.randint(1, total) for _ in range(args.requests)]
                 report("report page /reports/{id}", timed(client, [f"/reports/{i}" for i in ids], args.max_seconds))
@@ -165,6 +171,9 @@ def main() -> None:
         finally:
             proc.terminate()
             proc.wait(10)
+            errors = log.read_text(errors="replace").strip()
+            if errors:
+                print("server log (last lines):", *errors.splitlines()[-30:], sep="\n  ")
 
 
 if __name__ == "__main__":

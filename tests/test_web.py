@@ -303,3 +303,17 @@ def test_uploads_get_their_region(client):
     upload(client, [("a.txt", render(rep, "text_tabs", rng).data), ("b.txt", render(other, "text_tabs", rng).data)])
     found = client.get("/api/reports?region=三明市").json()
     assert found["total"] == 1 and found["items"][0]["county"] == "清流县"
+
+
+def test_broken_database_gives_an_error_page_not_a_traceback(tmp_path):
+    db = tmp_path / "broken.db"
+    corpus = open_corpus(str(db))
+    client = client_for(corpus)
+    corpus.close()
+    db.write_bytes(b"not a database " * 1000)  # the file is damaged under the running server
+    page = client.get("/reports/1")
+    api = client.get("/api/reports")
+    assert page.status_code >= 500 and api.status_code >= 500
+    assert "出错了" in page.text and api.json()["error"]
+    for body in (page.text, api.text):
+        assert "Traceback" not in body and "sqlite3" not in body and "File \"" not in body
