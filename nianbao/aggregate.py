@@ -1,10 +1,12 @@
 """Sum units' reports into one canonical report of their parent (a county that sums its departments).
 
 Nulls: a blank cell counts as 0 among the parts of a sum (as the spec's checks do), so a cell the
-units left blank does not blank the parent's total.  A cell a unit's *parser could not read* (null in a
-row with a ``structure.missing_cells`` / ``structure.ambiguous_cells`` finding, or a unit that could not
-be read at all) is unknown: the parent's cell is then ``null`` with an ``aggregate.unknown_cell`` finding
-naming the unit — never a sum that silently lacks a part.  A cell blank in every unit stays blank.
+units left blank does not blank the parent's total; a unit's blank *total* is first filled in from its
+parts (:func:`with_totals`), since reports often leave totals blank and 0 would understate the sum.
+A cell a unit's *parser could not read* (null in a row with a ``structure.missing_cells`` /
+``structure.ambiguous_cells`` finding, or a unit that could not be read at all) is unknown: the parent's
+cell is then ``null`` with an ``aggregate.unknown_cell`` finding naming the unit — never a sum that
+silently lacks a part.  A cell blank in every unit stays blank.
 Money is summed exactly (as decimals) in the template's own unit: 元 for 采购总金额, 万元 for 收费金额.
 """
 
@@ -51,6 +53,38 @@ def _unknown(report: Report, unsure: set[str], table: str, row: str) -> bool:
     return f"{table}.{row}" in unsure or table in unsure
 
 
+def with_totals(report: Report) -> Report:
+    """``report`` with each blank total its parts give filled in (（七）总计, a row's 总计, a group's 总计).
+
+    Reports often leave totals blank (spec §3); summed as 0 they would understate the parent's total.
+    A total whose parts are all blank stays blank; a part that could not be read leaves it blank.
+    """
+    if report.template not in formats.TEMPLATES:
+        return report
+    unsure = _unsure_rows(report)
+    tables = {t: {r: dict(c) for r, c in rows.items()} for t, rows in report.tables.items()}
+    req = tables.get("requests", {})
+
+    def fill(table: str, cols: dict, target: str, parts: list[Number | None], rows: Sequence[str]) -> None:
+        readable = not any(f"{table}.{r}" in unsure or table in unsure for r in rows)
+        if cols.get(target) is None and any(p is not None for p in parts) and readable:
+            cols[target] = _add([p for p in parts if p is not None])
+
+    outcomes = formats.OUTCOME_ROWS[report.template]
+    if "processed_total" in req:
+        for col in req["processed_total"]:
+            parts = [req.get(r, {}).get(col) for r in outcomes]
+            fill("requests", req["processed_total"], col, parts, (*outcomes, "processed_total"))
+    for row, cols in req.items():
+        fill("requests", cols, "total", [cols.get(c) for c in formats.REQUEST_APPLICANT_COLUMNS], (row,))
+    for group, cols in tables.get("appeals", {}).items():
+        parts = [cols.get(f) for f in ("upheld", "corrected", "other", "pending")]
+        fill("appeals", cols, "total", parts, (group,))
+    from dataclasses import replace
+
+    return replace(report, tables=tables)
+
+
 def _add(values: list[Number]) -> Number:
     total = sum((Decimal(str(v)) for v in values), Decimal(0))
     return int(total) if total == total.to_integral_value() else float(total)
@@ -92,7 +126,7 @@ def aggregate(children: Sequence[Report], organ: str, year: int) -> tuple[Report
     figure could not be read.  Raises :class:`AggregateError` for no units, mixed templates or years.
     """
     template = _validate(children, year)
-    units = [checked(r) for r in children]
+    units = [with_totals(checked(r)) for r in children]
     unsure = [_unsure_rows(r) for r in units]
     tables: Tables = formats.empty_tables(template)
     findings: list[Finding] = [

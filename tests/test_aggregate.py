@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 from nianbao.aggregate import AggregateError, aggregate
 from nianbao.check import check
 from nianbao.cli import cli
-from nianbao.formats import flat_paths
+from nianbao.formats import OUTCOME_ROWS, REQUEST_APPLICANT_COLUMNS, flat_paths
 from nianbao.model import Finding, Report, load_json
 from nianbao.synth import inject_errors, random_report
 
@@ -30,6 +30,33 @@ def set_cell(report: Report, path: str, value: object) -> Report:
     t, r, c = path.split(".")
     tables[t][r][c] = value
     return replace(report, tables=tables)
+
+
+def filled(report: Report, path: str) -> object:
+    """A unit's cell as the sum takes it: a blank total is the sum of its parts (when any is filled)."""
+    v = report.cell(path)
+    table, row, col = path.split(".")
+    if v is not None:
+        return v
+    if table == "requests" and row == "processed_total":
+        parts = [report.cell(f"requests.{r}.{col}") for r in OUTCOME_ROWS[report.template]]
+        if col == "total":  # filled first per column, then across
+            parts = [filled(report, f"requests.processed_total.{c}") for c in REQUEST_APPLICANT_COLUMNS]
+    elif table == "requests" and col == "total":
+        parts = [report.cell(f"requests.{row}.{c}") for c in REQUEST_APPLICANT_COLUMNS]
+    elif table == "appeals" and col == "total":
+        parts = [report.cell(f"appeals.{row}.{f}") for f in ("upheld", "corrected", "other", "pending")]
+    else:
+        return None
+    return None if all(p is None for p in parts) else sum(p for p in parts if p is not None)
+
+
+def test_a_blank_total_is_summed_from_its_parts():
+    a, b = units(21, 2)
+    b = set_cell(b, "requests.granted.total", None)
+    got, _ = aggregate([a, b], "甲县", 2023)
+    want = a.cell("requests.granted.total") + sum(b.cell(f"requests.granted.{c}") for c in REQUEST_APPLICANT_COLUMNS)
+    assert got.cell("requests.granted.total") == want
 
 
 @settings(max_examples=25, deadline=None)
@@ -48,7 +75,7 @@ def test_sum_equals_independent_sum(seed, n, template, blanks):
         reports[i] = set_cell(reports[i], paths[b % len(paths)], None)
     got, findings = aggregate(reports, "甲县", year)
     for path in paths:
-        values = [r.cell(path) for r in reports]
+        values = [filled(r, path) for r in reports]
         if all(v is None for v in values):
             assert got.cell(path) is None, path
             continue
