@@ -67,7 +67,7 @@ def prose_of(rng: random.Random) -> dict[str, str]:
 PARENTS = parse_parents("丙县教育局,丙县\n丙县财政局,丙县人民政府\n")
 
 
-def corpus(seed: int = 1) -> tuple[list[Report], dict[int, dict[str, str]]]:
+def history_corpus(seed: int = 1) -> tuple[list[Report], dict[int, dict[str, str]]]:
     """Organs 甲县 (named two ways), 乙县, 丁县, and 丙县 whose reports are the sums of its two units."""
     rng = random.Random(seed)
     reports = [
@@ -101,13 +101,13 @@ def found(reports, prose=None) -> set[tuple[str, str]]:
 
 
 def test_consistent_corpus_gives_no_finding():
-    reports, prose = corpus()
+    reports, prose = history_corpus()
     assert all(check(r) == [] for r in reports)
     assert cross_check(reports, PARENTS, prose) == []
 
 
 def test_carry_mismatch():
-    reports, prose = corpus()
+    reports, prose = history_corpus()
     i = at(reports, "甲县人民政府2024.json")
     col = max(REQUEST_APPLICANT_COLUMNS, key=lambda c: reports[i].tables["requests"]["new_received"][c])
     # one more carried over, one fewer new: the report still balances, but not with last year's
@@ -126,7 +126,7 @@ def test_carry_mismatch():
 
 
 def test_blank_totals_are_not_compared():
-    reports, prose = corpus()
+    reports, prose = history_corpus()
     for path in ("甲县人民政府2024.json", "丙县2022.json"):
         i = at(reports, path)
         tables = copy.deepcopy(reports[i].tables)
@@ -138,7 +138,7 @@ def test_blank_totals_are_not_compared():
 
 
 def test_in_force_mismatch():
-    reports, prose = corpus()
+    reports, prose = history_corpus()
     i = at(reports, "乙县2024.json")
     reports[i] = bump(reports[i], {"active.normative_documents.in_force": 3})
     got = cross_check(reports, PARENTS, prose)
@@ -149,7 +149,7 @@ def test_in_force_mismatch():
 
 
 def test_parent_differs_from_sum_of_units():
-    reports, prose = corpus()
+    reports, prose = history_corpus()
     i = at(reports, "丙县2022.json")
     # 予以公开 one more, with 总计 and 本年新收 so that the parent's own report still adds up
     rows = ("granted", "processed_total", "new_received")
@@ -167,7 +167,7 @@ def test_parent_differs_from_sum_of_units():
 
 
 def test_duplicated_prose_is_flagged_on_both_reports():
-    reports, prose = corpus()
+    reports, prose = history_corpus()
     a, b = at(reports, "乙县2023.json"), at(reports, "丁县2023.json")
     # 丁县 copied 乙县's section 五, changing the name and the figures only
     prose[b] = {**prose[b], "五": prose[a]["五"].replace("信息公开", "丁县信息公开") + "共办理12件。"}
@@ -184,7 +184,7 @@ def test_duplicated_prose_is_flagged_on_both_reports():
 
 
 def test_a_cluster_of_copies_gives_one_finding_per_report():
-    reports, prose = corpus()
+    reports, prose = history_corpus()
     idx = [at(reports, f"{o}2022.json") for o in ("甲县人民政府", "乙县", "丁县")]
     for i in idx:
         prose[i] = {**prose[i], "一": prose[idx[0]]["一"]}
@@ -194,14 +194,14 @@ def test_a_cluster_of_copies_gives_one_finding_per_report():
 
 
 def test_short_prose_is_not_compared():
-    reports, prose = corpus()
+    reports, prose = history_corpus()
     for i in prose:
         prose[i] = {"一": "无。", "五": "本年度无。"}
     assert cross_check(reports, PARENTS, prose) == []
 
 
 def test_missing_year():
-    reports, _ = corpus()
+    reports, _ = history_corpus()
     gone = at(reports, "丁县2023.json")
     del reports[gone]
     got = cross_check(reports, PARENTS, None)
@@ -210,7 +210,7 @@ def test_missing_year():
 
 
 def test_two_reports_of_one_year_are_not_guessed_between():
-    reports, _ = corpus()
+    reports, _ = history_corpus()
     i = at(reports, "甲县人民政府2024.json")
     twin = bump(reports[i], {"requests.carried_over.total": 5})
     reports.append(replace(twin, source=Source(path="甲县2024-copy.json")))
@@ -219,7 +219,7 @@ def test_two_reports_of_one_year_are_not_guessed_between():
 
 @pytest.mark.parametrize("seed", [2, 3])
 def test_all_breaks_at_once(seed):
-    reports, prose = corpus(seed)
+    reports, prose = history_corpus(seed)
     keep = [i for i in range(len(reports)) if i != at(reports, "丁县2022.json")]
     reports, prose = [reports[i] for i in keep], {j: prose[i] for j, i in enumerate(keep)}
     reports[at(reports, "乙县2024.json")] = bump(reports[at(reports, "乙县2024.json")],
@@ -248,7 +248,7 @@ def test_check_db_prints_cross_findings_with_own(tmp_path):
 
     from nianbao.cli import cli
 
-    reports, _ = corpus()
+    reports, _ = history_corpus()
     reports[at(reports, "乙县2024.json")] = bump(reports[at(reports, "乙县2024.json")],
                                                 {"active.regulations.in_force": 2})  # fmt: skip
     db = stored(tmp_path, reports)
@@ -273,7 +273,7 @@ def test_aggregate_from_db(tmp_path):
     from nianbao.cli import cli
     from nianbao.model import load_json
 
-    reports, _ = corpus()
+    reports, _ = history_corpus()
     db = stored(tmp_path, reports)
     (tmp_path / "parents.csv").write_text("丙县教育局,丙县\n丙县财政局,丙县\n", encoding="utf-8")
     out = tmp_path / "sum.json"
@@ -303,3 +303,24 @@ def test_check_db_finds_copied_prose_in_stored_documents(tmp_path):
         got = {(r.source.path, f.rule) for r, fs in check_corpus(c) for f in fs}
         assert got == {("乙县.md", "prose.duplicate"), ("丁县.md", "prose.duplicate")}
         assert all(fs == [] for _, fs in check_corpus(c, prose=False))
+
+
+def test_check_corpus_on_every_backend(corpus):
+    """SQLite file, SQLite in memory and a real PostgreSQL server: the same findings, in id order."""
+    from nianbao.history import check_corpus
+
+    reports, _ = history_corpus()
+    i = at(reports, "甲县人民政府2024.json")
+    reports[i] = bump(reports[i], {"requests.carried_over.total": 1, "requests.new_received.total": -1,
+                                   "requests.carried_over.natural_person": 1,
+                                   "requests.new_received.natural_person": -1})  # fmt: skip
+    del reports[at(reports, "乙县2022.json")]
+    for r in reports:
+        corpus.add(r)
+    got = [(r.source.path, f.rule) for r, fs in check_corpus(corpus, PARENTS) for f in fs]
+    assert sorted(got) == [
+        ("乙县2023.json", "history.missing_year"),
+        ("甲县人民政府2024.json", "history.carry_mismatch"),
+        ("甲县人民政府2024.json", "history.carry_mismatch"),
+    ]
+    assert [r.source.path for r, _ in check_corpus(corpus, prose=False)] == [r.source.path for r in reports]
