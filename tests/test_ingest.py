@@ -72,6 +72,8 @@ def test_globs_json_and_a_failing_file(corpus, samples: list[Path], tmp_path: Pa
     assert corpus.get(rows[0].id).findings[0].rule.startswith("source.")
     json_id = next(r.id for r in corpus.search(limit=100)[1] if r.sha256 == sha(tmp_path / "a.json"))
     assert corpus.get(json_id).to_dict() == report.to_dict()
+    assert corpus.reparse(jobs=1) == s.added  # a stored JSON source is read back as JSON, not as text
+    assert corpus.get(json_id).to_dict() == report.to_dict()
     again = corpus.ingest([str(tmp_path / "empty.txt"), str(tmp_path / "missing.txt")])
     assert [n for n, _ in again.failed] == [str(tmp_path / "empty.txt"), str(tmp_path / "missing.txt")]
     assert "不存在" in again.failed[1][1]

@@ -297,7 +297,7 @@ def ingest(
                 tick()
                 continue
             run_keys.add(key)
-            yield (key, data if isinstance(data, bytes) else None), name, data
+            yield (key, data if isinstance(data, bytes) else None, name), name, data
 
     def new_items() -> Iterator[tuple[Any, str, bytes | str]]:
         """The works not stored yet, looked up a few dozen at a time (one query, not one per file)."""
@@ -325,9 +325,9 @@ def ingest(
             batch.clear()
         held, last = 0, time.monotonic()
 
-    for (key, data), report in run(new_items(), jobs, scheduler):
+    for (key, data, name), report in run(new_items(), jobs, scheduler):
         if data is not None:
-            batch.append((report, data, report.source.path))
+            batch.append((report, data, name))  # the file's own name: it picks the reader on reparse
             held += len(data)
         else:
             batch.append((_keyed(report, key), None, None))
@@ -384,7 +384,7 @@ def reparse(
             if not rows:
                 return
             for r in rows:
-                yield r.id, r.path or r.name, zlib.decompress(r.data)
+                yield r.id, r.name, zlib.decompress(r.data)
             last = rows[-1].id
 
     n = 0
