@@ -155,14 +155,19 @@ def test_charts_api_and_page(client):
 
 def test_pdf_source_pages_as_images(client):
     Image = pytest.importorskip("PIL.Image")
+    from concurrent.futures import ThreadPoolExecutor
+
     buf = io.BytesIO()
-    Image.new("RGB", (600, 800), "white").save(buf, format="PDF")
+    pages = [Image.new("RGB", (600, 800), c) for c in ("white", "gray", "black")]
+    pages[0].save(buf, format="PDF", save_all=True, append_images=pages[1:])
     rid = upload(client, [("scan.pdf", buf.getvalue())]).json()["ids"][0]
     page = client.get(f"/reports/{rid}").text
-    assert f"/reports/{rid}/pages/1.png" in page
-    png = client.get(f"/reports/{rid}/pages/1.png")
-    assert png.status_code == 200 and png.content[:8] == b"\x89PNG\r\n\x1a\n"
-    assert client.get(f"/reports/{rid}/pages/2.png").status_code == 404
+    assert all(f"/reports/{rid}/pages/{n}.png" in page for n in (1, 2, 3))
+    # the browser fetches pages in parallel; PDFium is not thread-safe, so the server must serialise it
+    with ThreadPoolExecutor(6) as pool:
+        got = list(pool.map(lambda n: client.get(f"/reports/{rid}/pages/{n % 3 + 1}.png"), range(18)))
+    assert all(r.status_code == 200 and r.content[:8] == b"\x89PNG\r\n\x1a\n" for r in got)
+    assert client.get(f"/reports/{rid}/pages/4.png").status_code == 404
 
 
 # ---------------------------------------------------------------------------------------------- security

@@ -34,7 +34,7 @@ from ..regions import infer_region
 from . import i18n
 from .security import Guard, WriteRefused, bearer_ok, check_csrf, csrf_token, require_write, session_secret
 from .uploads import Limits, UploadRefused, expand_uploads
-from .views import MAX_PDF_PAGES, chart_data, pdf_page_png, report_tables, source_view
+from .views import MAX_PDF_PAGES, PDFIUM_LOCK, chart_data, pdf_page_png, report_tables, source_view
 
 HERE = Path(__file__).parent
 PAGE_SIZE = 50
@@ -263,7 +263,8 @@ def make_app(corpus: Any, settings: WebSettings | None = None) -> FastAPI:
                 except (ValueError, KeyError, TypeError, AttributeError):
                     report = None
             if report is None:
-                report = parse_bytes(data, name)
+                with PDFIUM_LOCK:  # one parse at a time: PDFium is not thread-safe (and parsing holds the GIL)
+                    report = parse_bytes(data, name)
             region = infer_region(report.meta.organ)
             with write_lock:
                 id = corpus.add(report, data)
@@ -453,7 +454,8 @@ def make_app(corpus: Any, settings: WebSettings | None = None) -> FastAPI:
         from ..readers import read_bytes
 
         try:
-            return section_prose(read_bytes(src[1], src[0]).text)
+            with PDFIUM_LOCK:
+                return section_prose(read_bytes(src[1], src[0]).text)
         except (NianbaoError, ValueError):
             return None
 

@@ -3,6 +3,7 @@ made safe to show, and the figures of the corpus charts.  Templates only lay the
 
 from __future__ import annotations
 
+import threading
 from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -15,6 +16,9 @@ from ..check import cells_of
 from ..model import Finding, Report
 from ..render.layout import TABLE_SECTION, Cell, Grid, cell_text, display, grids, heading, is_null
 
+# PDFium is not thread-safe and the server runs requests on a thread pool: every use of it here, and every
+# parse of an upload (the PDF reader uses it too), holds this lock.
+PDFIUM_LOCK = threading.RLock()
 MAX_PDF_PAGES = 40  # pages rendered on a report page; the rest are in the downloadable original
 
 # What survives of a report's own HTML: structure and text.  No script, style, img, iframe, form, link or
@@ -165,11 +169,12 @@ class SourceView:
 def pdf_page_count(data: bytes) -> int:
     import pypdfium2 as pdfium
 
-    pdf = pdfium.PdfDocument(data)
-    try:
-        return len(pdf)
-    finally:
-        pdf.close()
+    with PDFIUM_LOCK:
+        pdf = pdfium.PdfDocument(data)
+        try:
+            return len(pdf)
+        finally:
+            pdf.close()
 
 
 def pdf_page_png(data: bytes, index: int, scale: float = 1.5) -> bytes | None:
@@ -178,16 +183,17 @@ def pdf_page_png(data: bytes, index: int, scale: float = 1.5) -> bytes | None:
 
     import pypdfium2 as pdfium
 
-    pdf = pdfium.PdfDocument(data)
-    try:
-        if not 0 <= index < len(pdf):
-            return None
-        image = pdf[index].render(scale=scale).to_pil()
-        buf = io.BytesIO()
-        image.save(buf, format="PNG", optimize=False)
-        return buf.getvalue()
-    finally:
-        pdf.close()
+    with PDFIUM_LOCK:
+        pdf = pdfium.PdfDocument(data)
+        try:
+            if not 0 <= index < len(pdf):
+                return None
+            image = pdf[index].render(scale=scale).to_pil()
+        finally:
+            pdf.close()
+    buf = io.BytesIO()
+    image.save(buf, format="PNG", optimize=False)
+    return buf.getvalue()
 
 
 def source_view(name: str, data: bytes) -> SourceView:
@@ -209,7 +215,8 @@ def source_view(name: str, data: bytes) -> SourceView:
         except NianbaoError:
             pass
     try:
-        return SourceView("text", name, text=read_bytes(data, name).text)
+        with PDFIUM_LOCK:
+            return SourceView("text", name, text=read_bytes(data, name).text)
     except NianbaoError as e:
         return SourceView("text", name, text=e.message)
 
