@@ -43,6 +43,7 @@ def clean_organ(name: str) -> str:
     text = to_simplified(text)[0]
     text = text.strip("《》“”\"'()（）[]【】:：,，、.。")
     text = _LEADING.sub("", text, count=1)
+    text = re.sub(r"\([^()]*\)?$", "", text)  # a trailing alias: 清流县人民政府(县政务公开办)
     return _TRAILING.sub("", text)
 
 

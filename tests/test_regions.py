@@ -16,6 +16,9 @@ from nianbao.regions import Region, RegionError, clean_organ, infer_region, load
         ("泾源县 人民政府", "关于泾源县人民政府2020年度"),
         ("青云县教育局", "青云县教育局　"),
         ("長樂市人民政府", "长乐市"),  # Traditional script reads as Simplified
+        ("福州市人民政府办公厅关于", "福州市人民政府办公室"),
+        ("清流县人民政府（县政务公开办）", "清流县"),
+        ("《清流县人民政府2020年度政府信息公开工作报告》", "清流县"),
     ],
 )
 def test_one_organ_one_key(a, b):
