@@ -254,3 +254,11 @@ def test_cli_bad_database(tmp_path: Path) -> None:
     assert r.exit_code == 1 and "不是" in r.output and "Traceback" not in r.output
     r = CliRunner().invoke(cli, ["ingest", str(tmp_path / "none.txt"), "--db", str(tmp_path / "c.db")])
     assert r.exit_code == 1 and "不存在" in r.output and "无法读取 1 份" in r.output
+
+
+def test_same_bytes_twice_in_one_run(tmp_path: Path, samples: list[Path]) -> None:
+    for name in ("a.txt", "b.txt"):
+        (tmp_path / name).write_bytes(samples[0].read_bytes())
+    with open_corpus(tmp_path / "c.db") as c:
+        s = c.ingest([str(tmp_path / "a.txt"), str(tmp_path / "b.txt")], jobs=1)
+        assert (s.added, s.skipped, len(c)) == (1, 1, 1)

@@ -281,7 +281,7 @@ def ingest(
     total = count(files)
     summary = IngestSummary()
     done = 0
-    run_keys: set[str] = set()
+    run_keys: set[str] = set()  # in flight or in the unflushed batch (stored ones are looked up): bounded
 
     def tick() -> None:
         nonlocal done
@@ -322,10 +322,14 @@ def ingest(
             corpus.add_many(batch)
             for _ in batch:
                 tick()
+            run_keys.difference_update(batch_keys)
             batch.clear()
+            batch_keys.clear()
         held, last = 0, time.monotonic()
 
+    batch_keys: list[str] = []
     for (key, data, name), report in run(new_items(), jobs, scheduler):
+        batch_keys.append(key)
         if data is not None:
             batch.append((report, data, name))  # the file's own name: it picks the reader on reparse
             held += len(data)
