@@ -131,9 +131,10 @@ def parse(paths: tuple[str, ...], fmt: str, out: str | None, jobs: int, schedule
 @click.option(
     "--parents",
     type=click.Path(exists=True, dir_okay=False),
-    help="With --db: CSV of organ,parent; each parent's report is compared with the sum of its units'.",
+    help="With --db or --cross: CSV of organ,parent; a parent's report is compared with its units' sum.",
 )
-@click.option("--no-prose", is_flag=True, help="With --db: skip the 内容雷同 check (it re-reads every source).")
+@click.option("--cross", is_flag=True, help="Also run the cross-report rules over the files given (as --db does).")
+@click.option("--no-prose", is_flag=True, help="With --db or --cross: skip 内容雷同 (it reads every source again).")
 @_jobs
 def check(
     paths: tuple[str, ...],
@@ -141,6 +142,7 @@ def check(
     show_all: bool,
     db: str | None,
     parents: str | None,
+    cross: bool,
     no_prose: bool,
     jobs: int,
     scheduler: str | None,
@@ -152,26 +154,30 @@ def check(
 
     With --db, every stored report is printed with its own findings and those of the cross-report rules
     (上年结转 against last year's 结转下年度, 现行有效件数 over the years, a parent against the sum of its
-    units, 内容雷同 between organs, a missing year).
+    units, 内容雷同 between organs, a missing year); --cross does the same for the files given.
 
     Example:
 
         nianbao check 下属单位/
 
         nianbao check --db corpus.db --parents 上下级.csv
+
+        nianbao check 2022/ 2023/ --cross
     """
     from rich.console import Console
     from rich.table import Table
 
     if db and paths:
         raise click.ClickException("请只给出报告文件或 --db 之一 (give PATHS or --db, not both)")
-    if parents and not db:
-        raise click.ClickException("--parents 需与 --db 一起使用 (--parents goes with --db)")
+    if parents and not (db or cross):
+        raise click.ClickException("--parents 需与 --db 或 --cross 一起使用 (--parents goes with --db or --cross)")
     if db:
         stream, total = _stored_checked(db, parents, not no_prose)
     else:
         files = _paths(paths)
         stream, total = _reports(files, jobs, scheduler, "checking"), len(files)
+        if cross:
+            stream = _cross_checked(files, list(stream), parents, not no_prose)
     console = Console(highlight=False, width=None if sys.stdout.isatty() else 160)
     errors = 0
     counts = {"error": 0, "warning": 0, "info": 0}
@@ -208,6 +214,19 @@ def check(
             f"提示 {counts['info']} 条。"
         )
     sys.exit(1 if errors else 0)
+
+
+def _cross_checked(files: list[str], reports: list[Report], parents: str | None, prose: bool) -> Iterator[Report]:
+    """``reports`` (of ``files``), each with its cross-report findings after its own."""
+    from .history import check_files
+    from .regions import load_parents
+
+    try:
+        mapping = load_parents(parents) if parents else None
+        for report, cross in check_files(files, reports, mapping, prose):
+            yield report.with_findings([*report.findings, *cross])
+    except NianbaoError as e:
+        raise click.ClickException(str(e)) from None
 
 
 def _stored_checked(db: str, parents: str | None, prose: bool) -> tuple[Iterator[Report], int]:

@@ -330,3 +330,30 @@ def check_corpus(
     del slim, texts
     for i, report in enumerate(corpus.reports()):  # type: ignore[attr-defined]
         yield report, about.get(i, [])
+
+
+def document_prose(path: str) -> dict[str, str]:
+    """Sections 一 and 五 of the document at ``path`` (none for canonical JSON or a file that cannot be read)."""
+    from .errors import NianbaoError
+    from .parse.sections import section_prose
+    from .readers import read_document
+
+    if path.lower().endswith(".json"):
+        return {}
+    try:
+        sections = section_prose(read_document(path).text)
+    except NianbaoError:
+        return {}
+    return {k: v for k, v in sections.items() if k in _SECTION_NAMES}
+
+
+def check_files(
+    files: Sequence[str], reports: Sequence[Report], parents: Mapping[str, str] | None = None, prose: bool = True
+) -> Iterable[tuple[Report, list[Finding]]]:
+    """Each of ``reports`` (parsed from ``files``, in order) with its cross-report findings."""
+    texts = {i: document_prose(f) for i, f in enumerate(files)} if prose else None
+    about: dict[int, list[Finding]] = defaultdict(list)
+    for i, f in cross_check_indexed(reports, parents, texts):
+        about[i].append(f)
+    for i, report in enumerate(reports):
+        yield report, about.get(i, [])

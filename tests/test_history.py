@@ -5,6 +5,7 @@ from __future__ import annotations
 import copy
 import random
 from dataclasses import replace
+from pathlib import Path
 
 import pytest
 
@@ -324,3 +325,39 @@ def test_check_corpus_on_every_backend(corpus):
         ("甲县人民政府2024.json", "history.carry_mismatch"),
     ]
     assert [r.source.path for r, _ in check_corpus(corpus, prose=False)] == [r.source.path for r in reports]
+
+
+def test_check_cross_over_files(tmp_path):
+    """`check --cross` on documents (nianbao's own Markdown rendering, with prose): the same rules as --db."""
+    import json
+
+    from click.testing import CliRunner
+
+    from nianbao.cli import cli
+    from nianbao.render import render_markdown
+
+    rng = random.Random(4)
+    reports = chain("甲县", rng)[:3] + chain("乙县", rng)[:3]
+    i = at(reports, "甲县2023.json")
+    reports[i] = bump(reports[i], {"requests.carried_over.total": 2, "requests.carried_forward.total": 2,
+                                   "requests.carried_over.natural_person": 2,
+                                   "requests.carried_forward.natural_person": 2})  # fmt: skip
+    copied = prose_of(rng)["五"]
+    for r in reports:
+        five = copied if r.meta.year == 2022 else prose_of(rng)["五"]
+        name = r.source.path.replace(".json", ".md")
+        (tmp_path / name).write_text(render_markdown(r, {"一": prose_of(rng)["一"], "五": five}), encoding="utf-8")
+    res = CliRunner().invoke(cli, ["check", str(tmp_path), "--cross", "--json"])
+    assert res.exit_code == 0, res.output
+    got = sorted((Path(line["path"]).name, f["rule"], f["where"].split(" · ")[-1])
+                 for line in map(json.loads, res.output.splitlines()) for f in line["findings"])  # fmt: skip
+    assert got == [
+        ("乙县2022.md", "prose.duplicate", "第五部分 ≈ " + str(tmp_path / "甲县2022.md")),
+        ("甲县2022.md", "prose.duplicate", "第五部分 ≈ " + str(tmp_path / "乙县2022.md")),
+        ("甲县2023.md", "history.carry_mismatch", "requests.carried_over.natural_person"),
+        ("甲县2023.md", "history.carry_mismatch", "requests.carried_over.total"),
+    ]
+    res = CliRunner().invoke(cli, ["check", str(tmp_path), "--cross", "--no-prose", "--json"])
+    assert "prose.duplicate" not in res.output and "history.carry_mismatch" in res.output
+    res = CliRunner().invoke(cli, ["check", str(tmp_path), "--parents", str(tmp_path / "x.csv")])
+    assert res.exit_code != 0 and "Traceback" not in res.output
