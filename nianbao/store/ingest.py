@@ -2,8 +2,9 @@
 
 The main process reads each file, hashes it and skips what the store already holds (so a second run
 adds nothing and a killed run resumes where it stopped); only new bytes travel to the workers, at
-most a few per worker at a time (memory stays flat however many files), and each parsed report is
-written in its own transaction as soon as it is back.
+most a few per worker at a time (memory stays flat however many files), and the parsed reports are
+committed in small batches (at most a second of work), each report whole with its cells, findings
+and source, so that a kill loses nothing but the uncommitted batch, which the next run redoes.
 """
 
 from __future__ import annotations
