@@ -132,6 +132,10 @@ def main() -> None:
                                     f"organ={rng.choice(ORGAN_BITS)}", "rule=requests."])  # fmt: skip
                     lists.append(f"/?{q}&page={rng.randint(1, 5)}")
                 report("corpus list /?filters&page", timed(client, lists, args.max_seconds))
+                for label in ("cold", "cached"):  # the charts sum every report once, then serve from a cache
+                    t = time.perf_counter()
+                    assert client.get("/charts").status_code == 200
+                    print(f"  charts page over all reports ({label}): {(time.perf_counter() - t) * 1000:.0f} ms")
                 report("API list /api/reports", timed(client, [u.replace("/?", "/api/reports?") for u in lists[:50]],
                                                        args.max_seconds))  # fmt: skip
 

@@ -322,3 +322,14 @@ def test_broken_database_gives_an_error_page_not_a_traceback(tmp_path):
     assert "出错了" in page.text and api.json()["error"]
     for body in (page.text, api.text):
         assert "Traceback" not in body and "sqlite3" not in body and "File \"" not in body
+
+
+def test_unreadable_upload_is_stored_with_its_reason(client):
+    resp = upload(client, [("corrupt.pdf", b"%PDF-1.7 this is not really a pdf \x00\x01\x02")])
+    assert resp.status_code == 201
+    rid = resp.json()["ids"][0]
+    findings = client.get(f"/api/reports/{rid}").json()["findings"]
+    reason = next(f for f in findings if f["rule"].startswith("source.") and f["severity"] == "error")
+    page = client.get(f"/reports/{rid}")
+    assert page.status_code == 200 and reason["message"] in page.text
+    assert client.get(f"/api/reports?rule={reason['rule']}").json()["total"] == 1
