@@ -141,7 +141,7 @@ def main() -> None:
 
             # four clients uploading at once, one file a request
             per = args.uploads
-            batches = [[(r.name, r.data) for r in synth(per, seed=90_000 + k)] for k in range(4)]
+            batches = [[(r.name, r.data) for r in synth(per, seed=10 * total + k)] for k in range(4)]  # new each run
             answers: list[list[int]] = [[] for _ in range(4)]
             failures: list[str] = []
 
