@@ -333,3 +333,21 @@ def test_unreadable_upload_is_stored_with_its_reason(client):
     page = client.get(f"/reports/{rid}")
     assert page.status_code == 200 and reason["message"] in page.text
     assert client.get(f"/api/reports?rule={reason['rule']}").json()["total"] == 1
+
+
+@pytest.mark.parametrize("backend", ["sqlite-file", "postgresql"])
+def test_serves_either_database(backend, tmp_path):
+    from .conftest import store_url
+
+    corpus = open_corpus(store_url(backend, tmp_path))
+    try:
+        client = client_for(corpus)
+        files = [(r.name, r.data) for r in synth(4, seed=51)]
+        ids = upload(client, files).json()["ids"]
+        assert client.get("/api/reports").json()["total"] == 4
+        year = client.get(f"/api/reports/{ids[0]}").json()["meta"]["year"]
+        assert ids[0] in {i["id"] for i in client.get(f"/api/reports?year={year}").json()["items"]}
+        assert client.get(f"/reports/{ids[0]}").status_code == 200
+        assert client.get("/api/charts").json()["reports"] == 4
+    finally:
+        corpus.close()
