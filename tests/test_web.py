@@ -224,7 +224,10 @@ def test_login_session_and_csrf(client):
     assert client.post("/login", data={"token": TOKEN}).status_code == 403  # no CSRF token: refused
     resp = client.post("/login", data={"token": TOKEN, "csrf": csrf}, follow_redirects=False)
     assert resp.status_code == 303
+    old, csrf = csrf, re.search(r'name="csrf" value="([^"]+)"', client.get("/upload").text).group(1)
+    assert csrf != old  # a new CSRF token once logged in
     r = next(iter(synth(1, seed=8)))
+    assert client.post("/upload", files=[("files", (r.name, r.data))], data={"csrf": old}).status_code == 403
     # logged in, but a form post without the session's CSRF token (a cross-site post) is refused
     assert client.post("/upload", files=[("files", (r.name, r.data))]).status_code == 403
     assert client.post("/api/reports", files=[("files", (r.name, r.data))]).status_code == 403

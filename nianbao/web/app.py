@@ -323,6 +323,7 @@ def make_app(corpus: Any, settings: WebSettings | None = None) -> FastAPI:
         if not hmac.compare_digest(given.encode(), token.encode()):
             return page(request, "login.html", status=401, failed=True)
         request.session["auth"] = True
+        request.session.pop("csrf", None)  # a new CSRF token for the logged-in session
         return RedirectResponse("/upload", status_code=303)
 
     @app.post("/logout", include_in_schema=False)
