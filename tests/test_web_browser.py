@@ -56,6 +56,12 @@ def reports(tmp_path_factory) -> dict[str, Path]:
     bad, _ = inject_errors(random_report(rng, "2021", year=BROKEN_YEAR, organ="测试镇人民政府"), rng, 2)
     (folder / "broken.txt").write_bytes(render(bad, "text_tabs", rng).data)
     files["broken.txt"] = folder / "broken.txt"
+    html = render(random_report(rng, "2019", year=2020, organ="网页县人民政府"), "html_table", rng).data
+    hostile = html.replace(b"<body>", b'<body onload="alert(1)"><script>alert(2)</script>'
+                           b'<img src="http://evil.example/t.png" onerror="alert(3)">', 1)  # fmt: skip
+    assert hostile != html
+    (folder / "hostile.html").write_bytes(hostile)
+    files["hostile.html"] = folder / "hostile.html"
     for seed in sorted(SEEDS.glob("*.txt")):
         shutil.copy(seed, folder / seed.name)
         files[seed.name] = folder / seed.name
@@ -106,6 +112,9 @@ def page(server):
         pg.route("**/*", lambda route: route.continue_() if route.request.url.startswith(server)
                  else (blocked.append(route.request.url), route.abort()))  # fmt: skip
         pg.blocked = blocked  # type: ignore[attr-defined]
+        dialogs: list[str] = []  # any alert() means a report's script ran
+        pg.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+        pg.dialogs = dialogs  # type: ignore[attr-defined]
         yield pg
         browser.close()
 
@@ -153,6 +162,15 @@ def test_end_to_end(server, page, reports):
         page.click("#downloads a[href$='export.json']")
     assert b'"tables"' in Path(dl.value.path()).read_bytes()
 
+    # a hostile web page: shown cleaned, its tables intact, nothing of it runs or loads
+    page.goto(f"{server}/")
+    page.locator("table.list tbody tr", has_text="hostile.html").locator("a").first.click()
+    page.wait_for_selector(".source-html table")
+    page.wait_for_load_state("networkidle")
+    assert page.locator(".source-html img, .source-html script").count() == 0
+    assert page.locator(".source-html td").count() > 50
+    shot(page, "report-html")
+
     # a real seed's page, when the seeds are here
     page.goto(f"{server}/")
     seed_row = page.locator("table.list tbody tr", has_text="fuzhou_office_2020.txt")
@@ -192,3 +210,4 @@ def test_end_to_end(server, page, reports):
     page.goto(f"{server}/?lang=en")
     assert page.locator("header nav").inner_text().count("Corpus") == 1
     assert page.blocked == []  # nothing was requested from outside the server
+    assert page.dialogs == []  # no script of a report ever ran
