@@ -139,6 +139,10 @@ def test_selection_export_compare_and_aggregate(client):
     assert agg["tables"]["requests"]["new_received"]["total"] == want
     assert agg["meta"]["organ"] == "某县" and agg["meta"]["year"] == 2022
     assert "某县" in client.get(f"/aggregate?{q}&organ=某县").text
+    got = client.get(f"/aggregate/export.json?{q}&organ=某县").json()
+    assert got["tables"]["requests"]["new_received"]["total"] == want
+    docx = client.get(f"/aggregate/export.docx?{q}&organ=某县")
+    assert docx.status_code == 200 and "word/document.xml" in zipfile.ZipFile(io.BytesIO(docx.content)).namelist()
 
 
 def test_charts_api_and_page(client):

@@ -194,6 +194,26 @@ def test_end_to_end(server, page, reports):
     csv = Path(dl.value.path()).read_bytes().decode("utf-8-sig").splitlines()
     assert len(csv) == 2 and "requests.new_received.total" in csv[0]
 
+    # compare two of the picked reports, then sum all of them into a parent's report
+    page.goto(f"{server}/?year={BROKEN_YEAR}&template=2021")
+    boxes = page.locator('table.list input[name="id"]')
+    assert boxes.count() >= 2
+    boxes.nth(0).check()
+    boxes.nth(1).check()
+    page.click("#do-compare")
+    page.wait_for_url("**/compare?*")
+    assert page.locator("h2").first.inner_text().startswith("变化的单元格")
+    shot(page, "compare")
+    page.go_back()
+    for i in range(boxes.count()):
+        boxes.nth(i).check()
+    page.fill('#selection input[name="organ"]', "测试市")
+    page.click("#do-aggregate")
+    page.wait_for_url("**/aggregate?*")
+    assert page.locator("h1").inner_text().startswith(f"测试市{BROKEN_YEAR}年")
+    assert page.locator("table.nb-requests").is_visible()
+    shot(page, "aggregate")
+
     # the charts: drawn by the vendored ECharts onto canvases that are not blank
     page.goto(f"{server}/charts")
     for chart in ("outcome", "applicant", "trend", "rules"):

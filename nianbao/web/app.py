@@ -432,19 +432,8 @@ def make_app(corpus: Any, settings: WebSettings | None = None) -> FastAPI:
         if fmt not in EXPORTS:
             raise HTTPException(400, f"不支持的格式 {fmt}，可选 {', '.join(EXPORTS)}")
         report = get_report(id)
-        stem = f"report-{id}"
-        if fmt == "json":
-            data: bytes = json.dumps(report.to_dict(), ensure_ascii=False, indent=2).encode()
-        elif fmt == "csv":
-            from ..export import to_csv
-
-            data = to_csv([report]).encode("utf-8-sig")
-        else:
-            from ..render import render
-
-            rendered = render(report, fmt, sections=_prose(id) if fmt == "docx" else None)
-            data = rendered if isinstance(rendered, bytes) else rendered.encode()
-        return Response(data, media_type=EXPORTS[fmt], headers=_attachment(f"{stem}.{fmt}"))
+        data = _report_bytes(report, fmt, _prose(id) if fmt == "docx" else None)
+        return Response(data, media_type=EXPORTS[fmt], headers=_attachment(f"report-{id}.{fmt}"))
 
     def _prose(id: int) -> dict[str, str] | None:
         """The prose sections of the stored source, so a DOCX carries them as ``nianbao render`` does."""
@@ -511,7 +500,16 @@ def make_app(corpus: Any, settings: WebSettings | None = None) -> FastAPI:
         parent, _findings = aggregation(request)
         tables, general = report_tables(parent)  # its findings include the aggregation's
         return page(request, "report.html", id=None, report=parent, tables=tables, general=general, source=None,
-                    max_pages=0, exports=[], ids=_ids(request))  # fmt: skip
+                    max_pages=0, exports=list(EXPORTS), ids=_ids(request),
+                    export_base=f"/aggregate/export.{{fmt}}?{request.url.query}")  # fmt: skip
+
+    @app.get("/aggregate/export.{fmt}", tags=["corpus"], summary="The aggregated report as JSON, CSV, XLSX or DOCX")
+    def aggregate_export(request: Request, fmt: str) -> Response:
+        if fmt not in EXPORTS:
+            raise HTTPException(400, f"不支持的格式 {fmt}，可选 {', '.join(EXPORTS)}")
+        parent, _findings = aggregation(request)
+        return Response(_report_bytes(parent, fmt, None), media_type=EXPORTS[fmt],
+                        headers=_attachment(f"aggregate-{parent.meta.organ}-{parent.meta.year}.{fmt}"))  # fmt: skip
 
     @app.get("/export", tags=["corpus"], summary="Export the picked reports, or all matching the filters")
     def export(request: Request, format: str = "csv") -> Response:
@@ -535,6 +533,20 @@ def make_app(corpus: Any, settings: WebSettings | None = None) -> FastAPI:
 def _attachment(name: str) -> dict[str, str]:
     ascii_name = "".join(c if (c.isascii() and c.isalnum()) or c in "._-" else "_" for c in name) or "download"
     return {"content-disposition": f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(name)}"}
+
+
+def _report_bytes(report: Report, fmt: str, sections: dict[str, str] | None) -> bytes:
+    """One report as a download: canonical JSON, its flat CSV row, or the standard layout in XLSX/DOCX."""
+    if fmt == "json":
+        return json.dumps(report.to_dict(), ensure_ascii=False, indent=2).encode()
+    if fmt == "csv":
+        from ..export import to_csv
+
+        return to_csv([report]).encode("utf-8-sig")
+    from ..render import render
+
+    rendered = render(report, fmt, sections=sections)
+    return rendered if isinstance(rendered, bytes) else rendered.encode()
 
 
 def _csv_lines(reports: Iterator[Report]) -> Iterator[str]:
