@@ -32,8 +32,8 @@ def corpus(tmp_path):
     c.close()
 
 
-def client_for(corpus, token: str | None = TOKEN, limits: Limits | None = None) -> TestClient:
-    app = make_app(corpus, WebSettings(token=token, limits=limits or Limits()))
+def client_for(corpus, token: str | None = TOKEN, limits: Limits | None = None, private: bool = False) -> TestClient:
+    app = make_app(corpus, WebSettings(token=token, limits=limits or Limits(), private=private))
     return TestClient(app, raise_server_exceptions=False)
 
 
@@ -358,3 +358,17 @@ def test_serves_either_database(backend, tmp_path):
         assert client.get("/api/charts").json()["reports"] == 4
     finally:
         corpus.close()
+
+
+def test_private_server_needs_credentials_to_read(corpus):
+    client = client_for(corpus, private=True)
+    rid = upload(client, [("a.txt", next(iter(synth(1, seed=61))).data)]).json()["ids"][0]
+    for path in ("/api/reports", f"/api/reports/{rid}", "/openapi.json"):
+        assert client.get(path).status_code == 401
+        assert client.get(path, headers=AUTH).status_code == 200
+    page = client.get(f"/reports/{rid}", follow_redirects=False)
+    assert page.status_code == 303 and page.headers["location"] == "/login"
+    assert client.get("/login").status_code == 200 and client.get("/static/app.css").status_code == 200
+    csrf = re.search(r'name="csrf" value="([^"]+)"', client.get("/login").text).group(1)
+    client.post("/login", data={"token": TOKEN, "csrf": csrf})
+    assert client.get(f"/reports/{rid}").status_code == 200

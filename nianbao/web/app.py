@@ -47,11 +47,13 @@ log = logging.getLogger("nianbao.web")
 
 @dataclass(frozen=True)
 class WebSettings:
-    """How the server runs: ``token`` None means read-only; ``limits`` bound every upload."""
+    """How the server runs: ``token`` None means read-only; ``limits`` bound every upload; ``private`` makes
+    reading need the token (or a login) too, for a corpus that is not for the public."""
 
     token: str | None = None
     limits: Limits = field(default_factory=Limits)
     title: str | None = None
+    private: bool = False
 
 
 @dataclass(frozen=True)
@@ -132,6 +134,23 @@ def make_app(corpus: Any, settings: WebSettings | None = None) -> FastAPI:
         docs_url="/api/docs",
         redoc_url=None,
     )
+    if settings.private:
+        if not token:
+            raise ValueError("a private server needs a token (--token or NIANBAO_TOKEN)")
+
+        @app.middleware("http")
+        async def private(request: Request, call_next: Any) -> Response:
+            """Everything but the login page and the static files needs the token or a login session."""
+            path = request.url.path
+            if path in ("/login", "/favicon.ico") or path.startswith("/static/"):
+                return await call_next(request)
+            if bearer_ok(request, token) or request.session.get("auth"):
+                return await call_next(request)
+            if path.startswith("/api/") or path == "/openapi.json" or wants_json(request):
+                msg = i18n.text("forbidden", lang_of(request))
+                return JSONResponse({"error": msg, "status": 401}, 401, {"www-authenticate": "Bearer"})
+            return RedirectResponse("/login", status_code=303)
+
     app.add_middleware(SessionMiddleware, secret_key=session_secret(token), session_cookie="nianbao_session",
                        same_site="strict", max_age=14 * 24 * 3600)  # fmt: skip
     app.add_middleware(Guard, max_body=limits.max_request_bytes)

@@ -24,7 +24,8 @@ import click
 @click.option(
     "--max-files", default=500, show_default=True, type=int, help="Most files in one upload (zip members too)."
 )
-def serve(db: str, host: str, port: int, token: str | None, max_upload_mb: int, max_files: int) -> None:
+@click.option("--private", is_flag=True, help="Reading needs the token (or a login) too; default: reading is public.")
+def serve(db: str, host: str, port: int, token: str | None, max_upload_mb: int, max_files: int, private: bool) -> None:
     """Serve a corpus on the web: upload, report pages beside their source, search, charts, JSON API.
 
     Reading is public; uploads need the token, sent as 'Authorization: Bearer TOKEN' or given on the
@@ -44,13 +45,18 @@ def serve(db: str, host: str, port: int, token: str | None, max_upload_mb: int, 
     except ImportError as e:
         raise click.ClickException(f"缺少网页组件 {e.name}：请安装 pip install 'nianbao[web]'") from None
     token = token or os.environ.get("NIANBAO_TOKEN") or None
+    if private and not token:
+        raise click.ClickException(
+            "--private 需要令牌：请给出 --token 或设置 NIANBAO_TOKEN (a private server needs a token)"
+        )
     try:
         corpus = open_corpus(db)
     except NianbaoError as e:
         raise click.ClickException(str(e)) from None
     limits = Limits(max_request_bytes=max_upload_mb * 1024 * 1024, max_files=max_files)
-    app = make_app(corpus, WebSettings(token=token, limits=limits))
+    app = make_app(corpus, WebSettings(token=token, limits=limits, private=private))
     mode = "令牌已配置，可上传" if token else "只读模式（未配置令牌）"
+    mode += "；仅登录后可读" if private else ""
     click.echo(f"nianbao serve: http://{host}:{port}/  {mode}", err=True)
     try:
         uvicorn.run(app, host=host, port=port, log_level="warning", server_header=False)
