@@ -372,3 +372,28 @@ def test_private_server_needs_credentials_to_read(corpus):
     csrf = re.search(r'name="csrf" value="([^"]+)"', client.get("/login").text).group(1)
     client.post("/login", data={"token": TOKEN, "csrf": csrf})
     assert client.get(f"/reports/{rid}").status_code == 200
+
+
+def test_serve_command_refuses_clearly(tmp_path, monkeypatch):
+    import socket
+
+    from click.testing import CliRunner
+
+    from nianbao.cli import cli
+
+    monkeypatch.delenv("NIANBAO_TOKEN", raising=False)
+    runner = CliRunner()
+    bad = tmp_path / "bad.db"
+    bad.write_bytes(b"not a database" * 100)
+    with socket.create_server(("127.0.0.1", 0)) as taken:
+        port = taken.getsockname()[1]
+        busy = runner.invoke(cli, ["serve", "--db", str(tmp_path / "c.db"), "--port", str(port)])
+    cases = [
+        (runner.invoke(cli, ["serve", "--db", str(tmp_path / "no" / "such" / "c.db"), "--port", "0"]), "不存在"),
+        (runner.invoke(cli, ["serve", "--db", str(bad), "--port", "0"]), "不是"),
+        (runner.invoke(cli, ["serve", "--db", str(tmp_path / "c.db"), "--private"]), "--private"),
+        (busy, "无法在"),
+    ]
+    for result, words in cases:
+        assert result.exit_code == 1 and result.output.startswith("Error: ") and words in result.output, result.output
+        assert "Traceback" not in result.output

@@ -49,6 +49,7 @@ def serve(db: str, host: str, port: int, token: str | None, max_upload_mb: int, 
         raise click.ClickException(
             "--private 需要令牌：请给出 --token 或设置 NIANBAO_TOKEN (a private server needs a token)"
         )
+    _check_port(host, port)
     try:
         corpus = open_corpus(db)
     except NianbaoError as e:
@@ -62,3 +63,16 @@ def serve(db: str, host: str, port: int, token: str | None, max_upload_mb: int, 
         uvicorn.run(app, host=host, port=port, log_level="warning", server_header=False)
     finally:
         corpus.close()
+
+
+def _check_port(host: str, port: int) -> None:
+    """A clear message when the address is taken or not ours, before the database is opened."""
+    import socket
+
+    try:
+        with socket.create_server((host, port)):
+            pass
+    except OSError as e:
+        raise click.ClickException(
+            f"无法在 {host}:{port} 上监听：{e.strerror or e}（端口已被占用？请换 --port）(cannot listen there)"
+        ) from None
