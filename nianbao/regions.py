@@ -194,11 +194,23 @@ def parse_parents(text: str, name: str = "<parents>") -> dict[str, str]:
     return out
 
 
-def fill_regions(corpus: object) -> int:
-    """Record the region of every stored report whose organ names one (``Corpus.set_region``); how many."""
+def region_of(name: str | None, parents: Mapping[str, str] | None = None) -> Region:
+    """The region an organ's name states, else the nearest ancestor's (``教育局`` under ``清流县`` is in 清流县)."""
+    region = infer_region(name)
+    key, seen = organ_key(name), set()
+    while region.code is None and parents and key in parents and key not in seen:
+        seen.add(key)
+        key = parents[key]
+        region = infer_region(key)
+    return region
+
+
+def fill_regions(corpus: object, parents: Mapping[str, str] | None = None) -> int:
+    """Record the region of every stored report whose organ (or, by ``parents``, an ancestor) names one
+    (``Corpus.set_region``); returns how many rows changed."""
     n = 0
     for row in list(corpus.stored()):  # type: ignore[attr-defined]
-        region = infer_region(row.organ)
+        region = region_of(row.organ, parents)
         if region.code and (row.province, row.city, row.county) != (region.province, region.city, region.county):
             corpus.set_region(row.id, region.province, region.city, region.county)  # type: ignore[attr-defined]
             n += 1

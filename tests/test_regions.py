@@ -121,3 +121,12 @@ def test_fill_regions_in_a_store(tmp_path):
     assert rows[ids[0]] == ("福建省", "三明市", "清流县")
     assert rows[ids[1]] == (None, None, None)
     assert rows[ids[2]] == ("福建省", "福州市", None)
+
+
+def test_region_from_the_parent_when_the_name_has_none():
+    from nianbao.regions import region_of
+
+    parents = parse_parents("教育局,清流县\n中心小学,教育局\n")
+    assert region_of("中心小学", parents).county == "清流县"  # through two levels
+    assert region_of("教育局").code is None  # without the map, unknown
+    assert region_of("三明市财政局", parents).city == "三明市"  # its own name first
