@@ -205,13 +205,14 @@ def make_app(corpus: Any, settings: WebSettings | None = None) -> FastAPI:
         if not f.kwargs():
             yield from corpus.reports()
             return
-        offset = 0
-        while True:
-            _, items = search(f, 1000, offset)
-            if not items:
-                return
-            yield from corpus.reports([s.id for s in items])
-            offset += len(items)
+        chunk: list[int] = []
+        for id in corpus.ids(**f.kwargs()):  # ids ascending: a write meanwhile cannot shift a page
+            chunk.append(id)
+            if len(chunk) == 1000:
+                yield from corpus.reports(chunk)
+                chunk = []
+        if chunk:
+            yield from corpus.reports(chunk)
 
     # ------------------------------------------------------------------ errors: one handler
     @app.exception_handler(HTTPException)
