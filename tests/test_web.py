@@ -131,7 +131,8 @@ def test_selection_export_compare_and_aggregate(client):
     assert client.get("/export?format=csv&year=2022").text.count("\n") == 4  # header + 3
     cmp = client.get(f"/api/compare?id={ids[0]}&id={ids[1]}").json()
     assert cmp["compared"] > 0
-    assert client.get(f"/compare?id={ids[0]}&id={ids[1]}").status_code == 200
+    assert cmp["prose"] and all(0 <= v <= 1 for v in cmp["prose"].values() if v is not None)
+    assert 'id="prose"' in client.get(f"/compare?id={ids[0]}&id={ids[1]}").text
     assert client.get(f"/compare?id={ids[0]}").status_code == 400
     agg = client.get(f"/api/aggregate?{q}&organ=某县").json()["report"]
     stored = [client.get(f"/api/reports/{i}").json() for i in ids]

@@ -476,8 +476,22 @@ def make_app(corpus: Any, settings: WebSettings | None = None) -> FastAPI:
         ids = _ids(request)
         if len(ids) != 2:
             raise HTTPException(400, "pick_two")
-        a, b = (get_report(i) for i in ids)
-        return ids, compare_reports(Side(f"#{ids[0]}", a), Side(f"#{ids[1]}", b))
+        sides = [Side(f"#{i}", get_report(i), _sections(i)) for i in ids]
+        return ids, compare_reports(*sides)
+
+    def _sections(id: int) -> dict[str, str] | None:
+        """The text of each section of the stored source, so the comparison covers the prose too."""
+        from ..compare import section_texts
+        from ..readers import read_bytes
+
+        src = corpus.source(id)
+        if not src:
+            return None
+        try:
+            with PDFIUM_LOCK:
+                return section_texts(read_bytes(src[1], src[0]).text)
+        except (NianbaoError, ValueError):
+            return None
 
     @app.get("/api/compare", tags=["corpus"], summary="Compare two reports (?id=A&id=B)")
     def api_compare(request: Request) -> dict[str, Any]:
@@ -485,11 +499,11 @@ def make_app(corpus: Any, settings: WebSettings | None = None) -> FastAPI:
 
     @app.get("/compare", response_class=HTMLResponse, include_in_schema=False)
     def compare_page(request: Request) -> HTMLResponse:
-        from ..compare import fmt_absolute, fmt_number, fmt_relative
+        from ..compare import fmt_absolute, fmt_number, fmt_relative, prose_text, section_title
 
         ids, cmp = comparison(request)
         return page(request, "compare.html", ids=ids, cmp=cmp, fmt_number=fmt_number, fmt_absolute=fmt_absolute,
-                    fmt_relative=fmt_relative)  # fmt: skip
+                    fmt_relative=fmt_relative, prose_text=prose_text, section_title=section_title)  # fmt: skip
 
     def aggregation(request: Request) -> tuple[Report, list[Any]]:
         try:
