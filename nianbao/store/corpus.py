@@ -171,6 +171,12 @@ class Corpus:
         self.url = url
         self._path_ids: dict[tuple[str, str, str], int] = {}
 
+    @property
+    def threaded_writes(self) -> bool:
+        """Whether a writer thread may commit while another thread reads (not on one shared in-memory
+        SQLite connection)."""
+        return self.url not in ("sqlite://", "sqlite:///:memory:")
+
     # ------------------------------------------------------------------ writing
     @contextmanager
     def _tx(self, what: str) -> Iterator[Any]:

@@ -43,6 +43,7 @@ def create(url: str, busy_seconds: float | None = None) -> Any:
             if not memory:
                 cur.execute("PRAGMA journal_mode=WAL")
             cur.execute("PRAGMA synchronous=NORMAL")
+            cur.execute("PRAGMA cache_size=-16384")  # 16 MiB
             cur.execute("PRAGMA foreign_keys=ON")
             cur.execute(f"PRAGMA busy_timeout={int(wait * 1000)}")
             cur.close()

@@ -14,6 +14,8 @@ import glob
 import hashlib
 import json
 import os
+import queue
+import threading
 import time
 import zipfile
 from collections import deque
@@ -282,22 +284,28 @@ def ingest(
     total = count(files)
     summary = IngestSummary()
     done = 0
-    run_keys: set[str] = set()  # in flight or in the unflushed batch (stored ones are looked up): bounded
+    lock = threading.Lock()
+    run_keys: set[str] = set()  # in flight or not yet committed (stored ones are looked up): bounded
 
-    def tick() -> None:
+    def tick(n: int = 1) -> None:
         nonlocal done
-        done += 1
+        with lock:
+            done += n
+            now = done
         if progress is not None:
-            progress(done, total)
+            progress(now, total)
 
     def unseen(chunk: list[tuple[str, str, bytes | str]]) -> Iterator[tuple[Any, str, bytes | str]]:
         stored = corpus.stored_keys([key for key, _, _ in chunk])
         for key, name, data in chunk:
-            if key in run_keys or key in stored:
+            with lock:
+                fresh = key not in run_keys and key not in stored
+                if fresh:
+                    run_keys.add(key)
+            if not fresh:
                 summary.skipped += 1
                 tick()
                 continue
-            run_keys.add(key)
             yield (key, data if isinstance(data, bytes) else None, name), name, data
 
     def new_items() -> Iterator[tuple[Any, str, bytes | str]]:
@@ -313,37 +321,78 @@ def ingest(
                 chunk, size = [], 0
         yield from unseen(chunk)
 
+    def commit(batch: list[tuple[Report, bytes | None, str | None]], keys: list[str]) -> None:
+        corpus.add_many(batch)
+        with lock:
+            run_keys.difference_update(keys)
+        tick(len(batch))
+
+    writer = _Writer(commit, threaded=corpus.threaded_writes)
     batch: list[tuple[Report, bytes | None, str | None]] = []
+    keys: list[str] = []
     held = 0
     last = time.monotonic()
-
-    def flush() -> None:
-        nonlocal held, last
+    try:
+        for (key, data, name), report in run(new_items(), jobs, scheduler):
+            keys.append(key)
+            if data is not None:
+                batch.append((report, data, name))  # the file's own name: it picks the reader on reparse
+                held += len(data)
+            else:
+                batch.append((_keyed(report, key), None, None))
+            summary.added += 1
+            if status_of(report) == "unreadable":
+                summary.failed.append((report.source.path or "?", _reason(report)))
+            if len(batch) >= BATCH_REPORTS or held >= BATCH_BYTES or time.monotonic() - last >= BATCH_SECONDS:
+                writer.put(batch, keys)
+                batch, keys, held, last = [], [], 0, time.monotonic()
         if batch:
-            corpus.add_many(batch)
-            for _ in batch:
-                tick()
-            run_keys.difference_update(batch_keys)
-            batch.clear()
-            batch_keys.clear()
-        held, last = 0, time.monotonic()
-
-    batch_keys: list[str] = []
-    for (key, data, name), report in run(new_items(), jobs, scheduler):
-        batch_keys.append(key)
-        if data is not None:
-            batch.append((report, data, name))  # the file's own name: it picks the reader on reparse
-            held += len(data)
-        else:
-            batch.append((_keyed(report, key), None, None))
-        summary.added += 1
-        if status_of(report) == "unreadable":
-            summary.failed.append((report.source.path or "?", _reason(report)))
-        if len(batch) >= BATCH_REPORTS or held >= BATCH_BYTES or time.monotonic() - last >= BATCH_SECONDS:
-            flush()
-    flush()
+            writer.put(batch, keys)
+    finally:
+        writer.close()
     summary.seconds = time.perf_counter() - start
     return summary
+
+
+class _Writer:
+    """Commits batches on a thread of its own, so that SQLite's work (which releases the GIL) overlaps
+    the parsing; at most two batches wait. Errors surface in the ingesting thread on the next put or
+    at close. ``threaded=False`` (an in-memory database: one shared connection) commits in place."""
+
+    def __init__(self, commit: Callable[[list, list[str]], None], threaded: bool = True) -> None:
+        self.commit = commit
+        self.error: BaseException | None = None
+        self.queue: queue.Queue[tuple[list, list[str]] | None] | None = None
+        if threaded:
+            self.queue = queue.Queue(maxsize=2)
+            self.thread = threading.Thread(target=self._loop, name="nianbao-ingest-writer", daemon=True)
+            self.thread.start()
+
+    def _loop(self) -> None:
+        assert self.queue is not None
+        while (item := self.queue.get()) is not None:
+            if self.error is None:
+                try:
+                    self.commit(*item)
+                except BaseException as e:  # handed to the ingesting thread
+                    self.error = e
+
+    def _raise(self) -> None:
+        if self.error is not None:
+            raise self.error
+
+    def put(self, batch: list, keys: list[str]) -> None:
+        self._raise()
+        if self.queue is None:
+            self.commit(batch, keys)
+        else:
+            self.queue.put((batch, keys))
+
+    def close(self) -> None:
+        if self.queue is not None:
+            self.queue.put(None)
+            self.thread.join()
+        self._raise()
 
 
 def _keyed(report: Report, key: str) -> Report:

@@ -101,7 +101,7 @@ cells = Table(
     Column("report_id", Integer, ForeignKey("reports.id", ondelete="CASCADE"), primary_key=True),
     Column("path_id", Integer, ForeignKey("cell_paths.id"), primary_key=True),
     Column("value", CELL_VALUE, nullable=False),
-    Index("ix_cells_path", "path_id", "value"),
+    Index("ix_cells_path", "path_id", "report_id", "value"),  # appended to, and covers sums by path
     sqlite_with_rowid=False,
 )
 

@@ -73,7 +73,7 @@ def upgrade() -> None:
         sa.Column("value", sa.Float().with_variant(sa.Numeric(asdecimal=False), "sqlite"), nullable=False),
         sqlite_with_rowid=False,
     )
-    op.create_index("ix_cells_path", "cells", ["path_id", "value"])
+    op.create_index("ix_cells_path", "cells", ["path_id", "report_id", "value"])
     op.create_table(
         "findings",
         sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
