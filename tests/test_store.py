@@ -253,3 +253,18 @@ def test_read_only_database(tmp_path: Path) -> None:
     ro.close()
     with open_corpus(db) as c:
         assert len(c) == 1
+
+
+def test_migrations_build_exactly_the_schema(corpus) -> None:
+    """The Alembic scripts and schema.py describe the same tables, indexes and constraints."""
+    from alembic.autogenerate import compare_metadata
+    from alembic.runtime.migration import MigrationContext
+
+    from nianbao.store.engine import MIGRATIONS, schema_revision
+    from nianbao.store.schema import metadata
+
+    with corpus.engine.connect() as conn:
+        diff = compare_metadata(MigrationContext.configure(conn), metadata)
+    assert diff == []
+    heads = sorted(p.stem.split("_")[0] for p in (MIGRATIONS / "versions").glob("[0-9]*.py"))
+    assert schema_revision(corpus.engine) == heads[-1]
