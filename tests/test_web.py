@@ -292,6 +292,10 @@ def test_one_error_handler_html_and_json(client):
     bad = client.get("/reports/abc")
     assert bad.status_code in (400, 404, 422) and "Traceback" not in bad.text
     assert client.get("/reports/1/export.exe").status_code in (400, 404)
+    huge = "9" * 30  # beyond the databases' integers: a bad request, never a crash
+    for path in (f"/reports/{huge}", f"/api/reports/{huge}", f"/compare?id={huge}&id=1", f"/?page={huge}",
+                 f"/export?id={huge}", f"/?year={huge}", f"/api/reports?year={huge}"):  # fmt: skip
+        assert client.get(path).status_code == 400, path
 
 
 def test_languages(client):

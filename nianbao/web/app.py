@@ -14,10 +14,11 @@ import threading
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
 from urllib.parse import quote, urlencode
 
 from fastapi import FastAPI, Query, Request
+from fastapi import Path as FastAPIPath
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response, StreamingResponse
 from fastapi.staticfiles import StaticFiles
@@ -43,6 +44,9 @@ EXPORTS = {"json": "application/json", "csv": "text/csv; charset=utf-8",
            "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document"}  # fmt: skip
 SELECTION_EXPORTS = {"csv": EXPORTS["csv"], "jsonl": "application/x-ndjson", "xlsx": EXPORTS["xlsx"]}
 log = logging.getLogger("nianbao.web")
+MAX_ID = 2**63 - 1  # the databases' integer range: a larger number is a bad request, not a crash
+MAX_PAGE = 10**9
+ReportId = Annotated[int, FastAPIPath(ge=1, le=MAX_ID, description="the report's id")]
 
 
 @dataclass(frozen=True)
@@ -84,8 +88,8 @@ def filters_of(request: Request) -> Filters:
     """The filters of the query string; a malformed one is a clear 400, not a crash."""
     qp = request.query_params
     year = _blank(qp.get("year"))
-    if year is not None and not year.isdigit():
-        raise HTTPException(400, f"year 应为年份数字，收到“{year}” (year must be a number)")
+    if year is not None and not (year.isdigit() and len(year) == 4):
+        raise HTTPException(400, f"year 应为四位年份，收到“{year[:40]}” (year must be a four-digit year)")
     he = _blank(qp.get("has_errors"))
     if he not in (None, "1", "0", "true", "false"):
         raise HTTPException(400, f"has_errors 应为 1/0/true/false，收到“{he}”")
@@ -108,8 +112,8 @@ def _ids(request: Request) -> list[int]:
         v = v.strip()
         if not v:
             continue
-        if not v.isdigit():
-            raise HTTPException(400, f"报告编号应为数字，收到“{v}” (report ids are numbers)")
+        if not v.isdigit() or int(v) > MAX_ID:
+            raise HTTPException(400, f"报告编号应为数字，收到“{v[:40]}” (report ids are numbers)")
         out.append(int(v))
     return list(dict.fromkeys(out))
 
@@ -318,7 +322,7 @@ def make_app(corpus: Any, settings: WebSettings | None = None) -> FastAPI:
         return page(request, "upload.html", limits=limits, items=items)
 
     @app.delete("/api/reports/{id}", tags=["reports"], summary="Delete a report; needs the token")
-    def api_delete(request: Request, id: int) -> dict[str, Any]:
+    def api_delete(request: Request, id: ReportId) -> dict[str, Any]:
         require_write(request, token)
         with write_lock:
             if not corpus.delete(id):
@@ -358,6 +362,8 @@ def make_app(corpus: Any, settings: WebSettings | None = None) -> FastAPI:
         f = filters_of(request)
         try:
             pg = max(1, int(request.query_params.get("page") or 1))
+            if pg > MAX_PAGE:
+                raise ValueError(pg)
             size = min(500, max(1, int(request.query_params.get("limit") or PAGE_SIZE)))
         except ValueError:
             raise HTTPException(400, "page/limit 应为数字 (page and limit are numbers)") from None
@@ -370,12 +376,12 @@ def make_app(corpus: Any, settings: WebSettings | None = None) -> FastAPI:
         request: Request,
         organ: str | None = Query(None, description="substring of the organ's name"),
         region: str | None = Query(None, description="province, city or county"),
-        year: int | None = None,
+        year: int | None = Query(None, ge=1900, le=9999),
         template: str | None = Query(None, description="2019 or 2021"),
         rule: str | None = Query(None, description="a rule id, or a prefix ending in '.'"),
         has_errors: bool | None = None,
         q: str | None = None,
-        page: int = Query(1, ge=1),
+        page: int = Query(1, ge=1, le=MAX_PAGE),
         limit: int = Query(PAGE_SIZE, ge=1, le=500),
     ) -> dict[str, Any]:
         """``{"total": N, "items": [...]}``: one page of the matching reports, ordered by organ, year, id."""
@@ -418,11 +424,11 @@ def make_app(corpus: Any, settings: WebSettings | None = None) -> FastAPI:
 
     # ------------------------------------------------------------------ one report
     @app.get("/api/reports/{id}", tags=["reports"], summary="One report's canonical JSON")
-    def api_report(id: int) -> dict[str, Any]:
+    def api_report(id: ReportId) -> dict[str, Any]:
         return get_report(id).to_dict()
 
     @app.get("/reports/{id}", response_class=HTMLResponse, include_in_schema=False)
-    def report_page(request: Request, id: int) -> HTMLResponse:
+    def report_page(request: Request, id: ReportId) -> HTMLResponse:
         report = get_report(id)
         tables, general = report_tables(report)
         src = corpus.source(id)
@@ -431,7 +437,7 @@ def make_app(corpus: Any, settings: WebSettings | None = None) -> FastAPI:
                     max_pages=MAX_PDF_PAGES, exports=list(EXPORTS))  # fmt: skip
 
     @app.get("/reports/{id}/pages/{n}.png", include_in_schema=False)
-    def pdf_page(id: int, n: int) -> Response:
+    def pdf_page(id: ReportId, n: int) -> Response:
         src = corpus.source(id)
         png = pdf_page_png(src[1], n - 1) if src and src[1][:5] == b"%PDF-" and 0 < n <= MAX_PDF_PAGES else None
         if png is None:
@@ -439,7 +445,7 @@ def make_app(corpus: Any, settings: WebSettings | None = None) -> FastAPI:
         return Response(png, media_type="image/png", headers={"cache-control": "max-age=86400"})
 
     @app.get("/reports/{id}/source", tags=["reports"], summary="The original file, as a download")
-    def source_download(id: int) -> Response:
+    def source_download(id: ReportId) -> Response:
         src = corpus.source(id)
         if src is None:
             raise HTTPException(404, "not_found")
@@ -448,7 +454,7 @@ def make_app(corpus: Any, settings: WebSettings | None = None) -> FastAPI:
         return Response(data, media_type="application/octet-stream", headers=_attachment(Path(name).name))
 
     @app.get("/reports/{id}/export.{fmt}", tags=["reports"], summary="One report as JSON, CSV, XLSX or DOCX")
-    def report_export(id: int, fmt: str) -> Response:
+    def report_export(id: ReportId, fmt: str) -> Response:
         if fmt not in EXPORTS:
             raise HTTPException(400, f"不支持的格式 {fmt}，可选 {', '.join(EXPORTS)}")
         report = get_report(id)
