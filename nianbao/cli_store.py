@@ -197,11 +197,15 @@ def stats(db: str, as_json: bool) -> None:
         for k, v in s[key].items():
             table.add_row(k, str(v))
         console.print(table)
-    table = Table(title="依申请公开：各行“总计”之和", title_justify="left")
+    from .formats import REQUEST_ROWS
+
+    labels = {r.key: r.label for r in REQUEST_ROWS}
+    table = Table(title="依申请公开：各行“总计”列之和", title_justify="left")
     table.add_column("行")
+    table.add_column("键")
     table.add_column("合计", justify="right")
     for k, v in s["requests"].items():
-        table.add_row(k, str(v))
+        table.add_row(labels.get(k, k), k, str(v))
     console.print(table)
     if s["top_error_rules"]:
         table = Table(title="最常见的错误规则", title_justify="left")

@@ -99,6 +99,7 @@ FINDING_LABELS: dict[str, str] = {
     "found": "实为",
 }
 EXPORT_FORMATS = ("csv", "xlsx", "parquet", "jsonl")
+XLSX_MAX_ROWS = 1_048_576  # rows of one worksheet, the header included
 
 
 def chinese_header(column: str) -> str:
@@ -230,7 +231,17 @@ def _write_xlsx(reports: Iterable[Report], out: str, chinese: bool) -> int:
     sheets["findings"] = wb.create_sheet("问题清单" if chinese else "findings")
     sheets["findings"].append(_headers(list(FINDING_COLUMNS), chinese))
     n = 0
+    findings = 0
     for r in reports:
+        findings += len(r.findings)
+        if n + 1 >= XLSX_MAX_ROWS or findings >= XLSX_MAX_ROWS:
+            from .errors import NianbaoError
+
+            raise NianbaoError(
+                f"超出 Excel 工作表的行数上限 {XLSX_MAX_ROWS}（第 {n + 1} 份报告）：请用 csv 或 parquet，"
+                "或用 --year/--organ 分批导出 (too many rows for one XLSX sheet; use csv or parquet)",
+                path=out,
+            )
         row = flat_row(r)
         sheets["reports"].append([row.get(c) for c in META_COLUMNS])
         for t, tcols in per_table.items():

@@ -268,3 +268,14 @@ def test_migrations_build_exactly_the_schema(corpus) -> None:
     assert diff == []
     heads = sorted(p.stem.split("_")[0] for p in (MIGRATIONS / "versions").glob("[0-9]*.py"))
     assert schema_revision(corpus.engine) == heads[-1]
+
+
+def test_xlsx_export_stops_clearly_at_the_sheet_limit(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    pytest.importorskip("openpyxl")
+    from nianbao import export
+    from nianbao.errors import NianbaoError
+
+    monkeypatch.setattr(export, "XLSX_MAX_ROWS", 4)
+    with pytest.raises(NianbaoError, match="行数上限"):
+        export.write_export(generated(6), str(tmp_path / "x.xlsx"), "xlsx")
+    assert export.write_export(generated(2), str(tmp_path / "y.xlsx"), "xlsx") == 2
