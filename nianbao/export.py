@@ -237,6 +237,8 @@ def _write_xlsx(reports: Iterable[Report], out: str, chinese: bool) -> int:
         if n + 1 >= XLSX_MAX_ROWS or findings >= XLSX_MAX_ROWS:
             from .errors import NianbaoError
 
+            for sheet in sheets.values():  # end the sheets' temporary files; nothing is written to ``out``
+                sheet.close()
             raise NianbaoError(
                 f"超出 Excel 工作表的行数上限 {XLSX_MAX_ROWS}（第 {n + 1} 份报告）：请用 csv 或 parquet，"
                 "或用 --year/--organ 分批导出 (too many rows for one XLSX sheet; use csv or parquet)",

@@ -278,4 +278,5 @@ def test_xlsx_export_stops_clearly_at_the_sheet_limit(tmp_path: Path, monkeypatc
     monkeypatch.setattr(export, "XLSX_MAX_ROWS", 4)
     with pytest.raises(NianbaoError, match="行数上限"):
         export.write_export(generated(6), str(tmp_path / "x.xlsx"), "xlsx")
+    assert not (tmp_path / "x.xlsx").exists()
     assert export.write_export(generated(2), str(tmp_path / "y.xlsx"), "xlsx") == 2
