@@ -262,3 +262,21 @@ def test_same_bytes_twice_in_one_run(tmp_path: Path, samples: list[Path]) -> Non
     with open_corpus(tmp_path / "c.db") as c:
         s = c.ingest([str(tmp_path / "a.txt"), str(tmp_path / "b.txt")], jobs=1)
         assert (s.added, s.skipped, len(c)) == (1, 1, 1)
+
+
+@pytest.mark.parametrize("backend", ["sqlite-file", "postgresql"])
+def test_two_ingests_at_once_store_each_file_once(backend: str, tmp_path: Path) -> None:
+    """Two `nianbao ingest` processes over the same folder at the same time: every file once, both succeed."""
+    from .conftest import store_url
+
+    url = store_url(backend, tmp_path)
+    open_corpus(url).close()  # the schema first, so that the race is over the reports
+    files = write_samples(tmp_path / "in", 120, seed=9)
+    cmd = [sys.executable, "-m", "nianbao", "ingest", str(tmp_path / "in"), "--db", url, "-j", "1"]
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    procs = [subprocess.Popen(cmd, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) for _ in "ab"]
+    outs = [p.communicate(timeout=300) for p in procs]
+    assert [p.returncode for p in procs] == [0, 0], outs
+    with open_corpus(url) as c:
+        assert len(c) == len(files)
+        assert sorted(r.sha256 for r in c.stored()) == sorted(sha(f) for f in files)

@@ -181,11 +181,13 @@ class Corpus:
     @contextmanager
     def _tx(self, what: str) -> Iterator[Any]:
         """One transaction; database refusals become a StoreError saying what was being done."""
-        from sqlalchemy.exc import DBAPIError
+        from sqlalchemy.exc import DBAPIError, IntegrityError
 
         try:
             with self.engine.begin() as conn:
                 yield conn
+        except IntegrityError:
+            raise  # a race with another writer: the caller looks again
         except DBAPIError as e:
             raise store_error(e, self.url, what) from None
 
@@ -240,10 +242,10 @@ class Corpus:
             try:
                 with self._tx("写入报告 (storing reports)") as conn:
                     return self._write(conn, prepared)
-            except IntegrityError:  # another process stored the same bytes (or a new cell path) meanwhile
+            except IntegrityError as e:  # another process stored the same bytes (or a new cell path) meanwhile
                 self._path_ids.clear()
                 if attempt == 2:
-                    raise
+                    raise store_error(e, self.url, "写入报告 (storing reports)") from None
         raise AssertionError("unreachable")
 
     def _write(self, conn: Any, prepared: list[tuple[str, bytes | None, str, Rows]]) -> list[int]:
