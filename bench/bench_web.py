@@ -172,6 +172,9 @@ def main() -> None:
                 print("  LOST OR FAILED UPLOADS:", *failures[:5], sep="\n  ")
                 raise SystemExit(1)
             print("  nothing lost")
+            t = time.perf_counter()
+            assert httpx.get(f"{base}/charts", timeout=120).status_code == 200
+            print(f"  charts page after the uploads (updated in place): {(time.perf_counter() - t) * 1000:.0f} ms")
         finally:
             proc.terminate()
             proc.wait(10)

@@ -146,12 +146,21 @@ def test_selection_export_compare_and_aggregate(client):
     assert docx.status_code == 200 and "word/document.xml" in zipfile.ZipFile(io.BytesIO(docx.content)).namelist()
 
 
-def test_charts_api_and_page(client):
+def test_charts_api_and_page(client, corpus):
     files = [(r.name, r.data) for r in synth(6, seed=4)]
     upload(client, files)
     data = client.get("/api/charts").json()
     assert data["reports"] == 6
     assert data["outcome"] and data["applicant"] and data["years"]
+    # an upload updates the whole corpus's charts in place; they equal the charts summed afresh
+    more = [(r.name, r.data) for r in synth(3, seed=44)]
+    upload(client, more)
+    upload(client, more[:1])  # a duplicate changes nothing
+    updated = client.get("/api/charts").json()
+    assert updated["reports"] == 9
+    assert updated == client_for(corpus).get("/api/charts").json()
+    assert client.delete("/api/reports/1", headers=AUTH).status_code == 200
+    assert client.get("/api/charts").json()["reports"] == 8
     page = client.get("/charts").text
     assert "/static/echarts.common.min.js" in page and 'id="chart-data"' in page
     js = client.get("/static/echarts.common.min.js")

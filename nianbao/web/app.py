@@ -35,7 +35,7 @@ from ..regions import infer_region
 from . import i18n
 from .security import Guard, WriteRefused, bearer_ok, check_csrf, csrf_token, require_write, session_secret
 from .uploads import Limits, UploadRefused, expand_uploads
-from .views import MAX_PDF_PAGES, PDFIUM_LOCK, chart_data, pdf_page_png, report_tables, source_view
+from .views import MAX_PDF_PAGES, PDFIUM_LOCK, ChartSums, chart_data, pdf_page_png, report_tables, source_view
 
 HERE = Path(__file__).parent
 PAGE_SIZE = 50
@@ -128,7 +128,10 @@ def make_app(corpus: Any, settings: WebSettings | None = None) -> FastAPI:
     token = settings.token
     limits = settings.limits
     write_lock = threading.Lock()  # one writer at a time: SQLite allows no more, and ids stay in order
-    chart_cache: dict[tuple[str, str], dict[str, Any]] = {}
+    chart_cache: dict[tuple[str, str], dict[str, Any]] = {}  # filtered charts, emptied on every write
+    # The whole corpus's chart sums, kept up to date by uploads (reports with ids up to ``max_id`` are in).
+    whole: dict[str, Any] = {"sums": None, "max_id": 0}
+    charts_lock = threading.Lock()
 
     app = FastAPI(
         title=settings.title or "nianbao",
@@ -295,6 +298,10 @@ def make_app(corpus: Any, settings: WebSettings | None = None) -> FastAPI:
                 if region.code:  # the region filter finds uploads at once, as it finds ingested reports
                     corpus.set_region(id, region.province, region.city, region.county)
                 chart_cache.clear()
+            with charts_lock:
+                if whole["sums"] is not None and id > whole["max_id"]:  # new (an old id is a duplicate)
+                    whole["sums"].add(report)
+                    whole["max_id"] = id
             errors = sum(f.severity == "error" for f in report.findings)
             out.append({"id": id, "name": name, "organ": report.meta.organ, "year": report.meta.year,
                         "template": report.template, "errors": errors, "url": f"/reports/{id}"})  # fmt: skip
@@ -328,6 +335,8 @@ def make_app(corpus: Any, settings: WebSettings | None = None) -> FastAPI:
             if not corpus.delete(id):
                 raise HTTPException(404, "not_found")
             chart_cache.clear()
+            with charts_lock:
+                whole["sums"] = None
         return {"deleted": id}
 
     # ------------------------------------------------------------------ login
@@ -397,9 +406,27 @@ def make_app(corpus: Any, settings: WebSettings | None = None) -> FastAPI:
         base = d["filters"].query()
         return page(request, "corpus.html", **d, rules=ALL_RULES, base=base)
 
+    def whole_corpus_sums() -> ChartSums:
+        """The whole corpus summed once, by ascending id; uploads then add to it (see store_files)."""
+        with charts_lock:
+            if whole["sums"] is None:
+                sums, chunk, last = ChartSums(), [], 0
+                for id in corpus.ids():
+                    chunk.append(id)
+                    if len(chunk) == 1000:
+                        for r in corpus.reports(chunk):
+                            sums.add(r)
+                        last, chunk = chunk[-1], []
+                for r in corpus.reports(chunk) if chunk else ():
+                    sums.add(r)
+                whole["sums"], whole["max_id"] = sums, (chunk[-1] if chunk else last)
+            return whole["sums"]
+
     def charts(request: Request) -> dict[str, Any]:
         f = filters_of(request)
         lang = lang_of(request)
+        if not f.kwargs() and not _ids(request):
+            return whole_corpus_sums().to_dict(lang)
         key = (f.query() + "&" + ",".join(map(str, _ids(request))), lang)
         if key not in chart_cache:  # emptied on every write, so a cached figure is never stale
             if len(chart_cache) > 64:

@@ -234,37 +234,61 @@ ROW_LABELS = {row.key: display(row.label) for row in formats.REQUEST_ROWS}
 COLUMN_LABELS = {c.key: c.label for c in formats.REQUEST_COLUMNS}
 
 
-def chart_data(reports: Iterable[Report], lang: str = "zh") -> dict[str, object]:
-    """The four corpus charts' figures, summed over ``reports`` in one pass (memory stays flat)."""
-    outcome: Counter[str] = Counter()
-    applicant: Counter[str] = Counter()
-    years: dict[int, list[float]] = defaultdict(lambda: [0, 0, 0])  # reports, new requests, processed
-    rule_reports: Counter[str] = Counter()
-    n = 0
-    for r in reports:
-        n += 1
+class ChartSums:
+    """The sums behind the four corpus charts; reports can be added one at a time (an upload updates the
+    charts of the whole corpus without summing it again)."""
+
+    def __init__(self) -> None:
+        self.n = 0
+        self.outcome: Counter[str] = Counter()
+        self.applicant: Counter[str] = Counter()
+        self.years: dict[int, list[float]] = defaultdict(lambda: [0, 0, 0])  # reports, new requests, processed
+        self.rule_reports: Counter[str] = Counter()
+
+    def add(self, r: Report) -> None:
+        self.n += 1
         for rule in {f.rule for f in r.findings if f.severity == "error"}:
-            rule_reports[rule] += 1
+            self.rule_reports[rule] += 1
         if r.template not in formats.TEMPLATES:
-            continue
+            return
         req = r.tables.get("requests", {})
         for row in formats.OUTCOME_ROWS[r.template]:
-            outcome[row] += req.get(row, {}).get("total") or 0
+            self.outcome[row] += req.get(row, {}).get("total") or 0
         for col in formats.REQUEST_APPLICANT_COLUMNS:
-            applicant[col] += req.get("new_received", {}).get(col) or 0
+            self.applicant[col] += req.get("new_received", {}).get(col) or 0
         if r.meta.year is not None:
-            y = years[r.meta.year]
+            y = self.years[r.meta.year]
             y[0] += 1
             y[1] += req.get("new_received", {}).get("total") or 0
             y[2] += req.get("processed_total", {}).get("total") or 0
-    return {
-        "reports": n,
-        "outcome": [{"key": k, "name": ROW_LABELS.get(k, k), "value": v} for k, v in outcome.most_common() if v],
-        "applicant": [
-            {"key": k, "name": COLUMN_EN.get(k, k) if lang == "en" else COLUMN_LABELS.get(k, k), "value": v}
-            for k, v in applicant.most_common()
-            if v
-        ],
-        "years": [{"year": y, "reports": v[0], "new": v[1], "processed": v[2]} for y, v in sorted(years.items())],
-        "rules": [{"rule": k, "reports": c, "rate": round(c / n, 4)} for k, c in rule_reports.most_common()],
-    }
+
+    def to_dict(self, lang: str = "zh") -> dict[str, object]:
+        n = self.n
+        return {
+            "reports": n,
+            "outcome": [
+                {"key": k, "name": ROW_LABELS.get(k, k), "value": v} for k, v in self.outcome.most_common() if v
+            ],
+            "applicant": [
+                {"key": k, "name": COLUMN_EN.get(k, k) if lang == "en" else COLUMN_LABELS.get(k, k), "value": v}
+                for k, v in self.applicant.most_common()
+                if v
+            ],
+            "years": [
+                {"year": y, "reports": v[0], "new": v[1], "processed": v[2]} for y, v in sorted(self.years.items())
+            ],
+            "rules": [{"rule": k, "reports": c, "rate": round(c / n, 4)} for k, c in self.rule_reports.most_common()],
+        }
+
+
+def chart_sums(reports: Iterable[Report]) -> ChartSums:
+    """The chart sums over ``reports``, in one pass (memory stays flat)."""
+    sums = ChartSums()
+    for r in reports:
+        sums.add(r)
+    return sums
+
+
+def chart_data(reports: Iterable[Report], lang: str = "zh") -> dict[str, object]:
+    """The four corpus charts' figures over ``reports``."""
+    return chart_sums(reports).to_dict(lang)
