@@ -229,5 +229,7 @@ def test_end_to_end(server, page, reports):
     # English on request
     page.goto(f"{server}/?lang=en")
     assert page.locator("header nav").inner_text().count("Corpus") == 1
+    assert page.locator("#total").inner_text().startswith(f"{len(reports)} reports")
+    shot(page, "corpus-en")
     assert page.blocked == []  # nothing was requested from outside the server
     assert page.dialogs == []  # no script of a report ever ran
