@@ -1,0 +1,182 @@
+"""One-line text -> lines: a report whose sections, tables and rows all sit on one line.
+
+Crawler dumps and text copied from a web page lose every line break: the six sections, the table
+headers, every row label and its numbers follow each other on one line (``…申请数量640020470二、上年结转…``).
+Line breaks cannot be trusted there, so the line is cut by the format's own words instead: the section
+headings of :data:`formats.SECTIONS`, the row labels of the tables, and the runs of digits between them.
+Each row then stands on a line of its own (label, then its number run as one cell), which is the shape
+every other reader already produces; the digits of a run are cut into cells later, by the table solver
+(:mod:`nianbao.parse.solve`).  Crawler headers (``标题:``, ``发布时间:``, ``==== 正文 ====``) and page chrome
+(``当前位置：首页…``, ``微信 微博``) are not report text and are dropped; the crawler's title is kept only
+when the report carries no heading of its own, its date only as the publication date.
+
+Only lines of that shape are touched (very long, holding several section headings or row labels), so
+reports with their own line breaks come out unchanged.
+"""
+
+from __future__ import annotations
+
+import re
+
+from .. import formats
+from ..readers.normalize import label_key
+
+# A line this long holding several headings or row labels is a whole report (or table) on one line.
+MIN_LENGTH = 300
+_MIN_HEADINGS = 3
+_MIN_ROWS = 4
+
+_NUMERALS = "一二三四五六"
+# 二、主动公开… — a numeral opening a heading, not the tail of 十一、 or the inside of （二）.
+_HEADING_START = re.compile(rf"(?<![（(一二三四五六七八九十\w])([{_NUMERALS}])\s*[、.．]")
+_HEADING_END = re.compile(r"情况|事项|方向")
+_HEADING_LAST = re.compile(r"问题")
+_ROW_KEYS = re.compile("|".join(f"(?:{k})" for r in formats.REQUEST_ROWS for k in r.keys if not k.startswith("^")))
+# A run of numbers: signs, decimals, money units and the spaces between cells of the run.
+_RUN = re.compile(r"[+-]?\d+(?:\.\d+)?(?:\s*(?:万元|元))?(?:[ \u3000]*[+-]?\d+(?:\.\d+)?(?:\s*(?:万元|元))?)*")
+# Where the label text between runs is cut into cells: before numbered items and the tables' header words.
+_HEADER_WORDS = sorted(
+    {c.label for c in (*formats.REQUEST_COLUMNS, *formats.APPEAL_GROUPS, *formats.APPEAL_FIELDS)}
+    | {"申请人情况", "法人或其他组织", "信息内容", "行政诉讼", "第二十条"}
+    | set(formats.FIELD_LABELS.values())
+    | set(formats.FIELD_LABELS_2021.values()),
+    key=len,
+    reverse=True,
+)
+_LABEL_CUT = re.compile(
+    r"(?=[（(][一二三四五六七八九十][)）])|(?=(?<![（(\w])[一二三四五六七八九十]、)|(?=\d[.．、])|(?<=[)）])(?=\S)"
+)
+# Crawler headers: ``key: value`` lines before the ``==== 正文 ====`` marker.
+_CRAWLER_FIELD = re.compile(r"^\s*(标题|发布时间|发布日期|文号|发布机构|栏目|原文链接|本地目录|来源|页面链接\S*)\s*[:：](.*)$")
+_BODY_MARK = re.compile(r"^\s*=+\s*正文\s*=+\s*$")
+# Page chrome of government sites: breadcrumbs, share buttons, font-size and print links.
+_CHROME = re.compile(
+    r"当前位置\s*[:：]\s*\S*|来源\s*[:：]\s*\S+|(?<!\S)时间\s*[:：]\s*[\d\-: ]{8,19}|"
+    r"微信|微博|QQ空间|全真版|文字版|文件下载|相关链接\s*[:：]?|-->|【?打印】?|【?关闭】?|字号\s*[:：]?\s*大?中?小?|附件下载"
+)
+_TITLE = re.compile(r"\S{2,40}?(?:19|20)\d{2}\s*年度?\s*(?:政府|政务)?信息公开(?:工作)?(?:年度报告|年报)")
+
+
+def is_oneline(line: str) -> bool:
+    """A line holding several section headings or table rows: a report whose line breaks were lost."""
+    if len(line) < MIN_LENGTH:
+        return False
+    if len(headings(line)) >= _MIN_HEADINGS:
+        return True
+    return len({m.group(0) for m in _ROW_KEYS.finditer(line)}) >= _MIN_ROWS
+
+
+def headings(line: str) -> list[tuple[int, int, str]]:
+    """(start, end, number) of the section headings of a line, in the format's order."""
+    out: list[tuple[int, int, str]] = []
+    want = 0
+    for m in _HEADING_START.finditer(line):
+        k = _NUMERALS.index(m.group(1))
+        if k < want:
+            continue
+        after = line[m.end() : m.end() + 30]
+        key = label_key(after)
+        if not any(key.startswith(label_key(w)) or key.find(label_key(w)) in range(0, 8) for w in formats.SECTIONS[k].keys):
+            continue
+        end = _HEADING_END.search(after) or _HEADING_LAST.search(after)
+        stop = m.end() + (end.end() if end else min(len(after), 10))
+        out.append((m.start(), stop, m.group(1)))
+        want = k + 1
+    return out
+
+
+def unfold(text: str) -> str:
+    """The text with every one-line report (or table) cut into lines; other text is returned as it is."""
+    lines = text.split("\n")
+    if not any(is_oneline(ln) for ln in lines):
+        return text
+    crawler: dict[str, str] = {}
+    # the crawler's header: everything before its ``==== 正文 ====`` marker, else its leading ``key: value`` lines
+    mark = next((i for i, ln in enumerate(lines[:40]) if _BODY_MARK.match(ln)), None)
+    head_end = mark + 1 if mark is not None else 0
+    if mark is None:
+        while head_end < len(lines) and (_CRAWLER_FIELD.match(lines[head_end]) or not lines[head_end].strip()):
+            head_end += 1
+    for line in lines[:head_end]:
+        m = _CRAWLER_FIELD.match(line)
+        if m:
+            crawler.setdefault(m.group(1), m.group(2).strip())
+    body = lines[head_end:]
+    out: list[str] = []
+    for line in body:
+        out.extend(expand(line) if is_oneline(line) else [line])
+    head: list[str] = []
+    if not _own_title(out) and crawler.get("标题"):
+        head.append(crawler["标题"])
+    date = crawler.get("发布时间") or crawler.get("发布日期")
+    if date:
+        head.append(f"发布时间：{date.split()[0]}")
+    return "\n".join([*head, *out])
+
+
+def _own_title(lines: list[str]) -> bool:
+    return any(_TITLE.fullmatch(re.sub(r"\s+", "", ln)) for ln in lines[:5])
+
+
+def expand(line: str) -> list[str]:
+    """One line cut at the section headings; the table sections (二 to 四) cut into labels and number runs."""
+    marks = headings(line)
+    out: list[str] = []
+    first = marks[0][0] if marks else len(line)
+    out.extend(_preamble(line[:first]))
+    if not marks:
+        return out or _table(line)
+    for i, (start, stop, number) in enumerate(marks):
+        end = marks[i + 1][0] if i + 1 < len(marks) else len(line)
+        out.append(line[start:stop].strip())
+        rest = line[stop:end]
+        out.extend(_table(rest) if number in "二三四" else _prose(rest))
+    return [ln for ln in out if ln.strip()]
+
+
+def _preamble(text: str) -> list[str]:
+    """The text before 一、: the report's own title (when it opens the text) on a line, chrome dropped."""
+    text = _CHROME.sub(" ", text)
+    m = _TITLE.search(text[:300])
+    if m:
+        return [m.group(0).strip(), *_prose(text[: m.start()]), *_prose(text[m.end() :])]
+    return _prose(text)
+
+
+def _prose(text: str) -> list[str]:
+    """Prose, one sentence a line (so that no prose line is mistaken for a heading or a table row)."""
+    return [s.strip() for s in re.split(r"(?<=[。；])", text) if s.strip()]
+
+
+def _table(text: str) -> list[str]:
+    """A table's text: each label on a line, each run of numbers on a line of its own after its label."""
+    out: list[str] = []
+    pos = 0
+    for m in _RUN.finditer(text):
+        start, end = m.start(), m.end()
+        run = m.group(0)
+        # a digit before "." + text is the next label's item number (…00000002.其他法律…), not a cell
+        tail = text[end : end + 2]
+        if re.match(r"[.．、][^\d\s]", tail):
+            run, end = run[:-1], end - 1
+        if not run.strip():
+            continue
+        out.extend(_labels(text[pos:start]))
+        out.append(run.strip())
+        pos = end
+    out.extend(_labels(text[pos:]))
+    return out
+
+
+def _labels(text: str) -> list[str]:
+    """Label text cut before numbered items and header words, so that no piece reads as prose."""
+    pieces: list[str] = []
+    for chunk in _LABEL_CUT.split(text):
+        chunk = chunk.strip()
+        if not chunk:
+            continue
+        if len(chunk) <= 40:
+            pieces.append(chunk)
+            continue
+        pieces.extend(p for p in re.split("(" + "|".join(map(re.escape, _HEADER_WORDS)) + ")", chunk) if p.strip())
+    return pieces
