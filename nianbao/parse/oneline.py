@@ -28,7 +28,7 @@ _MIN_ROWS = 4
 
 _NUMERALS = "一二三四五六"
 # 二、主动公开… — a numeral opening a heading, not the tail of 十一、 or the inside of （二）.
-_HEADING_START = re.compile(rf"(?<![（(一二三四五六七八九十\w])([{_NUMERALS}])\s*[、.．]")
+_HEADING_START = re.compile(rf"(?<![（(一二三四五六七八九十A-Za-z\u4e00-\u9fff])([{_NUMERALS}])\s*[、.．]")
 _HEADING_END = re.compile(r"情况|事项|方向")
 _HEADING_LAST = re.compile(r"问题")
 _ROW_KEYS = re.compile("|".join(f"(?:{k})" for r in formats.REQUEST_ROWS for k in r.keys if not k.startswith("^")))
@@ -47,7 +47,9 @@ _LABEL_CUT = re.compile(
     r"(?=[（(][一二三四五六七八九十][)）])|(?=(?<![（(\w])[一二三四五六七八九十]、)|(?=\d[.．、])|(?<=[)）])(?=\S)"
 )
 # Crawler headers: ``key: value`` lines before the ``==== 正文 ====`` marker.
-_CRAWLER_FIELD = re.compile(r"^\s*(标题|发布时间|发布日期|文号|发布机构|栏目|原文链接|本地目录|来源|页面链接\S*)\s*[:：](.*)$")
+_CRAWLER_FIELD = re.compile(
+    r"^\s*(标题|发布时间|发布日期|文号|发布机构|栏目|原文链接|本地目录|来源|页面链接\S*)\s*[:：](.*)$"
+)
 _BODY_MARK = re.compile(r"^\s*=+\s*正文\s*=+\s*$")
 # Page chrome of government sites: breadcrumbs, share buttons, font-size and print links.
 _CHROME = re.compile(
@@ -76,7 +78,9 @@ def headings(line: str) -> list[tuple[int, int, str]]:
             continue
         after = line[m.end() : m.end() + 30]
         key = label_key(after)
-        if not any(key.startswith(label_key(w)) or key.find(label_key(w)) in range(0, 8) for w in formats.SECTIONS[k].keys):
+        if not any(
+            key.startswith(label_key(w)) or key.find(label_key(w)) in range(0, 8) for w in formats.SECTIONS[k].keys
+        ):
             continue
         end = _HEADING_END.search(after) or _HEADING_LAST.search(after)
         stop = m.end() + (end.end() if end else min(len(after), 10))

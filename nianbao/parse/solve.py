@@ -1,0 +1,222 @@
+"""Cells run together, solved as a whole table.
+
+When the digits of a row run together (``640020470``, table 四 as one run ``10203120001200000``), one row
+alone rarely decides where to cut: ``640020470`` reads as 64·0·0·2·0·4·70 and as 6·40·0·…, and each
+reading may satisfy the row's own total.  The table decides: every column's outcome rows add up to its
+（七）总计, and every column keeps its 勾稽关系 (新收 + 上年结转 = 总计 + 结转下年度).  So each row's
+readings that satisfy the row's own rule are enumerated (bounded), and the rows are then chosen
+together over the column rules.  A cell is filled only when every reading of the whole table that
+satisfies all the rules agrees on it; where readings disagree it is null, and so is every cell of a row
+whose search hit a bound (hostile input: very many digits) — never a guess.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
+from itertools import product
+
+from .. import formats
+from .cells import NUMBER, Token
+from .numbers import Part, Value
+
+MAX_DIGITS = 12  # digits of one cell: a count or an amount in 元 longer than this is not one
+MAX_STEPS = 20_000  # search steps for one row's readings
+MAX_TABLE_STEPS = 100_000  # and for all the rows of one table
+MAX_READINGS = 2_000  # readings of one row kept for the table
+MAX_STATES = 50_000  # partial column sums kept while the rows are chosen together
+
+Reading = tuple[Value | None, ...]
+
+
+@dataclass(frozen=True)
+class Atom:
+    """One number as written, and whether a cell boundary certainly precedes it (a new token)."""
+
+    part: Part
+    new_cell: bool
+
+    @property
+    def plain(self) -> bool:
+        """Digits only: may be cut inside, or joined with the next number across a space."""
+        return not self.part.decimals and not self.part.unit and "," not in self.part.digits
+
+
+def run_together(tokens: Sequence[Token], n: int) -> bool:
+    """A row whose cells are only numbers, fewer than its n cells, with at least n digits: cells ran together."""
+    if not tokens or any(t.kind != NUMBER for t in tokens):
+        return False
+    flat = sum(len(t.parts) for t in tokens)
+    digits = sum(len(p.digits) for t in tokens for p in t.parts)
+    return flat < n <= digits and (len(tokens) == 1 or len(tokens) <= n - 2)
+
+
+def atoms(tokens: Sequence[Token]) -> list[Atom]:
+    return [Atom(p, i == 0) for t in tokens if t.kind == NUMBER for i, p in enumerate(t.parts)]
+
+
+class Budget:
+    """Search steps left for one table: however many rows run together, the table stays fast."""
+
+    def __init__(self, steps: int = MAX_TABLE_STEPS) -> None:
+        self.left = steps
+
+
+class Bound(Exception):
+    """The search for readings hit its bound."""
+
+
+def readings(
+    row: Sequence[Atom],
+    n: int,
+    ok: Callable[[int, Value], bool],
+    prefix_ok: Callable[[tuple[Value, ...]], bool] = lambda _v: True,
+    budget: Budget | None = None,
+    max_readings: int = MAX_READINGS,
+) -> list[tuple[Value, ...]] | None:
+    """Every reading of ``row`` as exactly ``n`` values, cell i passing ``ok(i, v)`` and every prefix
+    passing ``prefix_ok``; None when the search hit its bound.
+
+    A number may be cut anywhere between its digits (no piece with a leading zero but ``0`` itself) and
+    joined with the next number of the same cell across a space; a token boundary always cuts.
+    """
+    found: list[tuple[Value, ...]] = []
+    steps = 0
+    budget = budget or Budget()
+    max_steps = min(MAX_STEPS, budget.left)
+    # cells the rest of the row must at least hold: one per token still to come
+    must = [0] * (len(row) + 1)
+    for i in range(len(row) - 1, -1, -1):
+        must[i] = must[i + 1] + (1 if row[i].new_cell or i == 0 else 0)
+    left = [0] * (len(row) + 1)  # digits from atom i on: the most cells the rest can hold
+    for i in range(len(row) - 1, -1, -1):
+        left[i] = left[i + 1] + len(row[i].part.digits)
+
+    def cells_from(i: int, j: int) -> Iterator[tuple[Value, int, int]]:
+        """(value, next atom, next offset) of every cell starting at digit j of atom i."""
+        a = row[i]
+        digits = a.part.digits
+        sign = a.part.sign if j == 0 else ""
+        if "," in digits:  # 1,234: one number as written
+            if j == 0:
+                yield a.part.value, i + 1, 0
+            return
+        ends = [j + 1] if digits[j] == "0" else range(j + 1, min(len(digits), j + MAX_DIGITS) + 1)
+        for e in ends:
+            # the piece that ends the number carries its decimals and unit (…4432.52元)
+            tail = (a.part.decimals, a.part.unit) if e == len(digits) else ("", "")
+            yield Part(sign, digits[j:e], *tail).value, i, e
+        if not a.plain:
+            return
+        # join the whole rest of this number with the next ones of the same cell (``1 2`` -> 12)
+        text = digits[j:]
+        k = i + 1
+        while k < len(row) and not row[k].new_cell and not row[k].part.sign and text != "0":
+            nxt = row[k]
+            if len(text) + len(nxt.part.digits) > MAX_DIGITS or "," in nxt.part.digits:
+                break
+            text += nxt.part.digits
+            yield Part(sign, text, nxt.part.decimals, nxt.part.unit).value, k + 1, 0
+            if not nxt.plain:
+                break
+            k += 1
+
+    def go(i: int, j: int, acc: tuple[Value, ...]) -> None:
+        nonlocal steps
+        steps += 1
+        if steps > max_steps or len(found) > max_readings:
+            raise Bound
+        if i < len(row) and j >= len(row[i].part.digits):
+            i, j = i + 1, 0
+        if i == len(row):
+            if len(acc) == n:
+                found.append(acc)
+            return
+        room = n - len(acc)
+        if room < 1 + must[i + 1] or room > left[i] - j:
+            return
+        for v, ni, nj in cells_from(i, j):
+            if not ok(len(acc), v):
+                continue
+            nacc = (*acc, v)
+            if prefix_ok(nacc):
+                go(ni, nj, nacc)
+
+    try:
+        go(0, 0, ())
+    except Bound:
+        return None
+    finally:
+        budget.left -= steps
+    return found
+
+
+def agreed(found: Sequence[Reading], n: int) -> Reading:
+    """Each cell's value where every reading agrees, else None."""
+    if not found:
+        return (None,) * n
+    first = found[0]
+    return tuple(v if all(r[i] == v for r in found) else None for i, v in enumerate(first))
+
+
+# ------------------------------------------------------------------ the requests table as a whole
+
+_HEAD = ("new_received", "carried_over", "processed_total", "carried_forward")
+_MAX_HEADS = 20_000
+
+
+def solve_requests(cands: dict[str, list[Reading]], template: str) -> dict[str, list[Reading]] | None:
+    """The readings of each row that belong to some reading of the whole table satisfying every column rule.
+
+    ``cands`` holds every row's candidate readings (one for a row read plainly; an empty list for a row
+    whose readings are unknown, which then takes part in no rule).  Returns None when no reading of the
+    table satisfies the rules, or when a bound was hit: the caller then keeps what each row decides alone.
+    """
+    ncol = len(formats.REQUEST_COLUMNS)
+    outcomes = [k for k in formats.OUTCOME_ROWS[template] if k in cands]
+    head = [cands.get(k, []) for k in _HEAD]
+    wild_outcome = any(not cands[k] for k in outcomes) or not head[2]
+
+    def known(rows: Sequence[list[Reading]], c: int) -> bool:
+        return all(rows) and all(r[c] is not None for rs in rows for r in rs)
+
+    mask_o = [] if wild_outcome else [c for c in range(ncol) if known([head[2]], c)]
+    mask_b = [c for c in range(ncol) if known(head, c)]
+    heads = list(product(*[h or [(None,) * ncol] for h in head]))
+    if len(heads) > _MAX_HEADS:
+        return None
+
+    def z(v: Value | None) -> Value:
+        return 0 if v is None else v
+
+    heads = [h for h in heads if all(z(h[0][c]) + z(h[1][c]) == z(h[2][c]) + z(h[3][c]) for c in mask_b)]
+
+    def proj(r: Reading) -> tuple[Value, ...]:
+        return tuple(z(r[c]) for c in mask_o)
+
+    forward: list[set[tuple[Value, ...]]] = [{tuple(0 for _ in mask_o)}]
+    for k in outcomes:
+        rs = {proj(r) for r in cands[k]} if mask_o else {()}
+        nxt = {tuple(a + b for a, b in zip(s, r)) for s in forward[-1] for r in rs}
+        if len(nxt) > MAX_STATES:
+            return None
+        forward.append(nxt)
+    targets = {proj(h[2]) for h in heads} if mask_o else {()}
+    back: list[set[tuple[Value, ...]]] = [set() for _ in forward]
+    back[-1] = forward[-1] & targets
+    if not back[-1] or not heads:
+        return None
+    for i in range(len(outcomes) - 1, -1, -1):
+        rs = {proj(r) for r in cands[outcomes[i]]} if mask_o else {()}
+        back[i] = {s for s in forward[i] if any(tuple(a + b for a, b in zip(s, r)) in back[i + 1] for r in rs)}
+    out: dict[str, list[Reading]] = {k: list(v) for k, v in cands.items()}
+    for i, k in enumerate(outcomes):
+        if mask_o:
+            out[k] = [
+                r for r in cands[k] if any(tuple(a + b for a, b in zip(s, proj(r))) in back[i + 1] for s in back[i])
+            ]
+    fit = [h for h in heads if proj(h[2]) in back[-1]]
+    for j, k in enumerate(_HEAD):
+        if cands.get(k):
+            out[k] = list(dict.fromkeys(h[j] for h in fit))
+    return out
