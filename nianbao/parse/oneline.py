@@ -77,13 +77,12 @@ def headings(line: str) -> list[tuple[int, int, str]]:
         if k < want:
             continue
         after = line[m.end() : m.end() + 30]
-        key = label_key(after)
-        if not any(
-            key.startswith(label_key(w)) or key.find(label_key(w)) in range(0, 8) for w in formats.SECTIONS[k].keys
-        ):
-            continue
         end = _HEADING_END.search(after) or _HEADING_LAST.search(after)
-        stop = m.end() + (end.end() if end else min(len(after), 10))
+        title = after[: end.end()] if end else after[:10]
+        # a heading holds no digits (…继续办理0000000四、… is a row, not section 四) and names its section
+        if re.search(r"\d", title) or not any(re.search(w, label_key(title)) for w in formats.SECTIONS[k].keys):
+            continue
+        stop = m.end() + len(title)
         out.append((m.start(), stop, m.group(1)))
         want = k + 1
     return out

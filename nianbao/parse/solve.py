@@ -36,11 +36,6 @@ class Atom:
     part: Part
     new_cell: bool
 
-    @property
-    def plain(self) -> bool:
-        """Digits only: may be cut inside, or joined with the next number across a space."""
-        return not self.part.decimals and not self.part.unit and "," not in self.part.digits
-
 
 def run_together(tokens: Sequence[Token], n: int) -> bool:
     """A row whose cells are only numbers, fewer than its n cells, with at least n digits: cells ran together."""
@@ -77,17 +72,15 @@ def readings(
     """Every reading of ``row`` as exactly ``n`` values, cell i passing ``ok(i, v)`` and every prefix
     passing ``prefix_ok``; None when the search hit its bound.
 
-    A number may be cut anywhere between its digits (no piece with a leading zero but ``0`` itself) and
-    joined with the next number of the same cell across a space; a token boundary always cuts.
+    A number may be cut anywhere between its digits (no piece with a leading zero but ``0`` itself); a
+    space or a token boundary always cuts (in a row whose cells ran together, a space is a cell's edge).
     """
     found: list[tuple[Value, ...]] = []
     steps = 0
     budget = budget or Budget()
     max_steps = min(MAX_STEPS, budget.left)
-    # cells the rest of the row must at least hold: one per token still to come
-    must = [0] * (len(row) + 1)
-    for i in range(len(row) - 1, -1, -1):
-        must[i] = must[i + 1] + (1 if row[i].new_cell or i == 0 else 0)
+    # cells the rest of the row must at least hold: one per number still to come
+    must = list(range(len(row), -1, -1))
     left = [0] * (len(row) + 1)  # digits from atom i on: the most cells the rest can hold
     for i in range(len(row) - 1, -1, -1):
         left[i] = left[i + 1] + len(row[i].part.digits)
@@ -106,20 +99,6 @@ def readings(
             # the piece that ends the number carries its decimals and unit (…4432.52元)
             tail = (a.part.decimals, a.part.unit) if e == len(digits) else ("", "")
             yield Part(sign, digits[j:e], *tail).value, i, e
-        if not a.plain:
-            return
-        # join the whole rest of this number with the next ones of the same cell (``1 2`` -> 12)
-        text = digits[j:]
-        k = i + 1
-        while k < len(row) and not row[k].new_cell and not row[k].part.sign and text != "0":
-            nxt = row[k]
-            if len(text) + len(nxt.part.digits) > MAX_DIGITS or "," in nxt.part.digits:
-                break
-            text += nxt.part.digits
-            yield Part(sign, text, nxt.part.decimals, nxt.part.unit).value, k + 1, 0
-            if not nxt.plain:
-                break
-            k += 1
 
     def go(i: int, j: int, acc: tuple[Value, ...]) -> None:
         nonlocal steps
