@@ -111,6 +111,11 @@ def _requests_expected(report: Report, runs: dict[str, str], rng: random.Random)
     return {k: agree(sorted(fit[k], key=str), cols) for k in keys}
 
 
+def _appeals_ok(r: tuple[Value, ...]) -> bool:
+    """Table 四: whole numbers ≥ 0, each group's 总计 the sum of its four results."""
+    return all(isinstance(x, int) and x >= 0 for x in r) and all(sum(r[i : i + 4]) == r[i + 4] for i in range(0, 15, 5))
+
+
 def _field_ok(field: str, v: Value) -> bool:
     """Money is any amount ≥ 0; counts are whole numbers ≥ 0 except 本年增/减."""
     if field in formats.MONEY_FIELDS:
@@ -124,7 +129,6 @@ def _row_values(report: Report, path_cells: Sequence[Cell]) -> list[Value]:
 
 def render_oneline(report: Report, blocks: list[Block], rng: random.Random) -> tuple[str, dict[str, Value | None]]:
     """The one-line text of ``blocks``, and the value every cell path must read as."""
-    t = report.template or "2019"
     space = rng.choice([0.0, 0.0, 0.1, 0.3])
     glue = rng.choice(["", " "])
     expected: dict[str, Value | None] = {}
@@ -181,10 +185,7 @@ def _grid(
             continue
         if grid.name == "appeals":
             run = _run(values, rng, space)
-            ok: Callable[[tuple[Value, ...]], bool] = lambda r: (
-                all(isinstance(x, int) and x >= 0 for x in r)
-                and all(sum(r[i : i + 4]) == r[i + 4] for i in range(0, 15, 5))
-            )
+            ok: Callable[[tuple[Value, ...]], bool] = _appeals_ok
         else:
             key = (cells[0].path or "").split(".")[1]
             fields = active[key].fields
