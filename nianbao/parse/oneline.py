@@ -53,7 +53,7 @@ _CRAWLER_FIELD = re.compile(
 _BODY_MARK = re.compile(r"^\s*=+\s*正文\s*=+\s*$")
 # Page chrome of government sites: breadcrumbs, share buttons, font-size and print links.
 _CHROME = re.compile(
-    r"当前位置\s*[:：]\s*\S*|来源\s*[:：]\s*\S+|(?<!\S)时间\s*[:：]\s*[\d\-: ]{8,19}|"
+    r"当前位置\s*[:：]\s*(?:\S+\s*[>›»/]\s*)*\S+|来源\s*[:：]\s*\S+|(?<!\S)时间\s*[:：]\s*[\d\-: ]{8,19}|"
     r"微信|微博|QQ空间|全真版|文字版|文件下载|相关链接\s*[:：]?|-->|【?打印】?|【?关闭】?|字号\s*[:：]?\s*大?中?小?|附件下载"
 )
 _TITLE = re.compile(r"\S{2,40}?(?:19|20)\d{2}\s*年度?\s*(?:政府|政务)?信息公开(?:工作)?(?:年度报告|年报)")

@@ -22,7 +22,7 @@ from .numbers import Part, Value
 
 MAX_DIGITS = 12  # digits of one cell: a count or an amount in 元 longer than this is not one
 MAX_STEPS = 20_000  # search steps for one row's readings
-MAX_TABLE_STEPS = 100_000  # and for all the rows of one table
+MAX_TABLE_STEPS = 60_000  # and for all the rows of one table
 MAX_READINGS = 2_000  # readings of one row kept for the table
 MAX_STATES = 50_000  # partial column sums kept while the rows are chosen together
 
@@ -79,13 +79,15 @@ def readings(
     steps = 0
     budget = budget or Budget()
     max_steps = min(MAX_STEPS, budget.left)
-    # cells the rest of the row must at least hold: one per number still to come
-    must = list(range(len(row), -1, -1))
+    # cells the numbers from atom i on need at least (no cell longer than MAX_DIGITS, none across a space)
+    need = [0] * (len(row) + 1)
+    for i in range(len(row) - 1, -1, -1):
+        need[i] = need[i + 1] + -(-len(row[i].part.digits) // MAX_DIGITS)
     left = [0] * (len(row) + 1)  # digits from atom i on: the most cells the rest can hold
     for i in range(len(row) - 1, -1, -1):
         left[i] = left[i + 1] + len(row[i].part.digits)
 
-    def cells_from(i: int, j: int) -> Iterator[tuple[Value, int, int]]:
+    def cells_from(i: int, j: int, room: int) -> Iterator[tuple[Value, int, int]]:
         """(value, next atom, next offset) of every cell starting at digit j of atom i."""
         a = row[i]
         digits = a.part.digits
@@ -94,11 +96,18 @@ def readings(
             if j == 0:
                 yield a.part.value, i + 1, 0
             return
-        ends = [j + 1] if digits[j] == "0" else range(j + 1, min(len(digits), j + MAX_DIGITS) + 1)
+        # the rest of the row must still fit in the cells left after this one
+        spare = room - 1 - need[i + 1]
+        last = len(digits)
+        ends = [j + 1] if digits[j] == "0" else range(j + 1, min(last, j + MAX_DIGITS) + 1)
         for e in ends:
-            # the piece that ends the number carries its decimals and unit (…4432.52元)
-            tail = (a.part.decimals, a.part.unit) if e == len(digits) else ("", "")
-            yield Part(sign, digits[j:e], *tail).value, i, e
+            if e < last and -(-(last - e) // MAX_DIGITS) > spare:
+                continue
+            if e == last and (a.part.decimals or a.part.unit):  # the last piece carries decimals and unit
+                yield Part(sign, digits[j:e], a.part.decimals, a.part.unit).value, i, e
+            else:
+                v = int(digits[j:e])
+                yield (-v if sign == "-" else v), i, e
 
     def go(i: int, j: int, acc: tuple[Value, ...]) -> None:
         nonlocal steps
@@ -112,9 +121,9 @@ def readings(
                 found.append(acc)
             return
         room = n - len(acc)
-        if room < 1 + must[i + 1] or room > left[i] - j:
+        if room < -(-(len(row[i].part.digits) - j) // MAX_DIGITS) + need[i + 1] or room > left[i] - j:
             return
-        for v, ni, nj in cells_from(i, j):
+        for v, ni, nj in cells_from(i, j, room):
             if not ok(len(acc), v):
                 continue
             nacc = (*acc, v)
