@@ -33,7 +33,9 @@ _HEADING_END = re.compile(r"情况|事项|方向")
 _HEADING_LAST = re.compile(r"问题")
 _ROW_KEYS = re.compile("|".join(f"(?:{k})" for r in formats.REQUEST_ROWS for k in r.keys if not k.startswith("^")))
 # A run of numbers: signs, decimals, money units and the spaces between cells of the run.
-_RUN = re.compile(r"[+-]?\d+(?:\.\d+)?(?:\s*(?:万元|元))?(?:[ \u3000]*[+-]?\d+(?:\.\d+)?(?:\s*(?:万元|元))?)*")
+_UNIT = "|".join(sorted(formats.UNITS, key=len, reverse=True))
+_NUM = rf"[+-]?\d+(?:\.\d+)?(?:\s*(?:{_UNIT}))?"
+_RUN = re.compile(rf"{_NUM}(?:[ \u3000]*{_NUM})*")
 # Where the label text between runs is cut into cells: before numbered items and the tables' header words.
 _HEADER_WORDS = sorted(
     {c.label for c in (*formats.REQUEST_COLUMNS, *formats.APPEAL_GROUPS, *formats.APPEAL_FIELDS)}
@@ -162,6 +164,8 @@ def _table(text: str) -> list[str]:
         tail = text[end : end + 2]
         if re.match(r"[.．、][^\d\s]", tail):
             run, end = run[:-1], end - 1
+        elif text[start - 1 : start] in ("(", "（") and text[end : end + 1] in (")", "）"):
+            continue  # (1) numbers a label
         if not run.strip():
             continue
         out.extend(_labels(text[pos:start]))

@@ -168,7 +168,9 @@ def solve_requests(cands: dict[str, list[Reading]], template: str) -> dict[str, 
     def known(rows: Sequence[list[Reading]], c: int) -> bool:
         return all(rows) and all(r[c] is not None for rs in rows for r in rs)
 
-    mask_o = [] if wild_outcome else [c for c in range(ncol) if known([head[2]], c)]
+    # a column's outcome sum is used only where 总计 and every outcome row are known there: a cell left null
+    # (absent, unreadable) is not a blank zero, and reading it as 0 could pick the wrong cut elsewhere
+    mask_o = [] if wild_outcome else [c for c in range(ncol) if known([head[2], *(cands[k] for k in outcomes)], c)]
     mask_b = [c for c in range(ncol) if known(head, c)]
     heads = list(product(*[h or [(None,) * ncol] for h in head]))
     if len(heads) > _MAX_HEADS:
