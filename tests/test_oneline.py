@@ -6,6 +6,7 @@ rows whose digits run together, and what the table's rules decide (or not) about
 
 from __future__ import annotations
 
+import random
 import time
 
 import nianbao
@@ -106,6 +107,15 @@ def test_the_crawler_title_is_used_only_when_the_report_has_none():
     assert own == "测试县2021年政府信息公开工作年度报告"  # the report's own heading, not the crawler's
 
 
+def test_a_preamble_listing_the_six_parts_is_not_taken_for_the_headings():
+    toc = "本报告包括：一、总体情况；二、主动公开政府信息情况；三、收到和处理政府信息公开申请情况；"
+    toc += "四、政府信息公开行政复议、行政诉讼情况；五、存在的主要问题及改进情况；六、其他需要报告的事项。"
+    data = one_line().replace("本报告依据《条例》编制。".encode(), toc.encode())
+    r = parse(data)
+    assert list(r.tables["requests"]["granted"].values()) == [5, 0, 0, 0, 0, 0, 5]
+    assert not [f for f in r.findings if f.severity == "error"]
+
+
 def test_multi_line_text_is_untouched():
     text = "测试县2021年度政府信息公开工作年度报告\n一、总体情况\n本年度共收到申请8件。\n二、主动公开政府信息情况\n"
     assert unfold(text) == text
@@ -182,3 +192,20 @@ def test_hostile_runs_of_many_digits_are_fast_null_and_said():
     assert all(v is None for row in r.tables["requests"].values() for v in row.values())
     assert all(v is None for row in r.tables["appeals"].values() for v in row.values())
     assert any(f.rule == "structure.ambiguous_cells" and f.severity == "warning" for f in r.findings)
+
+
+def test_mutated_one_line_reports_never_raise_or_stall():
+    rng = random.Random(7)
+    base = one_line().decode()
+    for _ in range(25):
+        text = list(base)
+        for _ in range(rng.randint(1, 30)):
+            i = rng.randrange(len(text))
+            if rng.random() < 0.5:
+                text.insert(i, "".join(rng.choice("0123456789 -.元") for _ in range(rng.randint(1, 40))))
+            else:
+                del text[i]
+        t = time.perf_counter()
+        r = parse("".join(text).encode())
+        assert time.perf_counter() - t < 3
+        assert r.to_dict()["tables"]  # a report comes back, every table key present

@@ -71,23 +71,28 @@ def is_oneline(line: str) -> bool:
 
 
 def headings(line: str) -> list[tuple[int, int, str]]:
-    """(start, end, number) of the section headings of a line, in the format's order."""
-    out: list[tuple[int, int, str]] = []
-    want = 0
+    """(start, end, number) of the section headings of a line, in the format's order.
+
+    Chosen from the end: a preamble that lists the six parts (本报告包括：一、总体情况；二、…) names every
+    heading once before the report does, and the headings are the last of each number, in order.
+    """
+    cands: list[tuple[int, int, int]] = []
     for m in _HEADING_START.finditer(line):
         k = _NUMERALS.index(m.group(1))
-        if k < want:
-            continue
         after = line[m.end() : m.end() + 30]
         end = _HEADING_END.search(after) or _HEADING_LAST.search(after)
         title = after[: end.end()] if end else after[:10]
         # a heading holds no digits (…继续办理0000000四、… is a row, not section 四) and names its section
         if re.search(r"\d", title) or not any(re.search(w, label_key(title)) for w in formats.SECTIONS[k].keys):
             continue
-        stop = m.end() + len(title)
-        out.append((m.start(), stop, m.group(1)))
-        want = k + 1
-    return out
+        cands.append((m.start(), m.end() + len(title), k))
+    out: list[tuple[int, int, str]] = []
+    below = len(_NUMERALS)
+    for start, stop, k in reversed(cands):
+        if k < below:
+            out.append((start, stop, _NUMERALS[k]))
+            below = k
+    return out[::-1]
 
 
 def unfold(text: str) -> str:
