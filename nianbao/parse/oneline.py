@@ -32,6 +32,19 @@ _HEADING_START = re.compile(rf"(?<![（(一二三四五六七八九十A-Za-z\u4e
 _HEADING_END = re.compile(r"情况|事项|方向")
 _HEADING_LAST = re.compile(r"问题")
 _ROW_KEYS = re.compile("|".join(f"(?:{k})" for r in formats.REQUEST_ROWS for k in r.keys if not k.startswith("^")))
+_TABLE_WORDS = re.compile(
+    "|".join(
+        f"(?:{k})"
+        for r in (*formats.REQUEST_ROWS, *formats.ACTIVE_2019, *formats.ACTIVE_2021)
+        for k in r.keys
+        if not k.startswith("^")
+    )
+    + "|结果维持|结果纠正|其他结果|尚未审结"
+)
+# digits running straight into a label, no unit or punctuation between (…0000000二、上年结转…, 000行政规范性文件)
+_GLUED = re.compile(r"\d([\u4e00-\u9fff])")
+_LABEL_THEN_RUN = re.compile(r"(?:总计|审结|结果|数量|件数|金额|采购|收费)\d")
+_UNIT_CHARS = set("件条个项家次份宗起元万亿年月日号时分秒人余多倍")
 # A run of numbers: signs, decimals, money units and the spaces between cells of the run.
 _UNIT = "|".join(sorted(formats.UNITS, key=len, reverse=True))
 _NUM = rf"[+-]?\d+(?:\.\d+)?(?:\s*(?:{_UNIT}))?"
@@ -62,12 +75,24 @@ _TITLE = re.compile(r"\S{2,40}?(?:19|20)\d{2}\s*年度?\s*(?:政府|政务)?信�
 
 
 def is_oneline(line: str) -> bool:
-    """A line holding several section headings or table rows: a report whose line breaks were lost."""
-    if len(line) < MIN_LENGTH:
-        return False
-    if len(headings(line)) >= _MIN_HEADINGS:
+    """A line holding several section headings or table rows: a report (or a table) whose line breaks were lost.
+
+    A whole report is a long line with several headings or request rows; a table alone on its line (a page
+    that kept its paragraphs but flattened its tables) is a line of several row labels with digits running
+    straight into the next label.
+    """
+    if len(line) >= MIN_LENGTH and (
+        len(headings(line)) >= _MIN_HEADINGS or len({m.group(0) for m in _ROW_KEYS.finditer(line)}) >= _MIN_ROWS
+    ):
         return True
-    return len({m.group(0) for m in _ROW_KEYS.finditer(line)}) >= _MIN_ROWS
+    if "\t" in line or "|" in line or len(line) < 40 or len({m.group(0) for m in _TABLE_WORDS.finditer(line)}) < 3:
+        return False
+    glued = sum(1 for m in _GLUED.finditer(line) if m.group(1) not in _UNIT_CHARS)
+    if glued >= 3:
+        return True
+    # a table section alone on its line: its heading, the header words, the numbers right after them
+    opens = headings(line)
+    return bool(opens) and opens[0][0] == 0 and opens[0][2] in "二三四" and bool(_LABEL_THEN_RUN.search(line))
 
 
 def headings(line: str) -> list[tuple[int, int, str]]:
@@ -114,7 +139,12 @@ def unfold(text: str) -> str:
     body = lines[head_end:]
     out: list[str] = []
     for line in body:
-        out.extend(expand(line) if is_oneline(line) else [line])
+        if is_oneline(line):
+            out.extend(expand(line))
+        elif (opens := headings(line.strip())) and opens[0][0] == 0:
+            out.extend(expand(line.strip()))  # a heading with its section run on: heading, then its text
+        else:
+            out.append(line)
     head: list[str] = []
     if not _own_title(out) and crawler.get("标题"):
         head.append(crawler["标题"])

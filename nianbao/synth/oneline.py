@@ -136,10 +136,13 @@ def render_oneline(report: Report, blocks: list[Block], rng: random.Random) -> t
     req_cells: dict[str, list[Cell]] = {}
     texts: list[str | tuple[str, str]] = []  # text, or (requests row key, label) to fill once runs are final
     own_title = rng.random() < 0.6
+    sectioned = rng.random() < 0.3  # a page that kept a line break before each heading, its tables flattened
     for b in blocks:
         if b.kind == "title":
             if own_title:
                 texts.append(b.text)
+        elif b.kind == "heading" and sectioned:
+            texts += ["\n", b.text]
         elif b.grid is None:
             texts.append(b.text)
         else:
@@ -149,7 +152,7 @@ def render_oneline(report: Report, blocks: list[Block], rng: random.Random) -> t
         for k, vals in solved.items():
             for c, v in zip(req_cells[k], vals, strict=True):
                 expected[c.path or ""] = v
-    body = glue.join(x if isinstance(x, str) else x[1] + req_runs[x[0]] for x in texts)
+    body = glue.join(x if isinstance(x, str) else x[1] + req_runs[x[0]] for x in texts).replace(f"{glue}\n{glue}", "\n")
     head = [f"标题: {report.meta.title or ''}"]
     if report.meta.published:
         head.append(f"发布时间: {report.meta.published} {rng.randint(8, 17):02d}:{rng.randint(0, 59):02d}")
