@@ -446,7 +446,8 @@ def extract_appeals(tokens: Sequence[Token]) -> tuple[dict[str, dict[str, Value 
     counts = [_count(v) for v in values(parts)]
     out = {g: dict(zip(fields, counts[i * 5 : i * 5 + 5])) for i, g in enumerate(groups)}
     if rule:
-        nulls = [f"{g}.{f}" for g in groups for f in fields if out[g][f] is None]
+        names = {**{g.key: g.label for g in formats.APPEAL_GROUPS}, **{f.key: f.label for f in formats.APPEAL_FIELDS}}
+        nulls = [f"{names[g]}·{names[f]}" for g in groups for f in fields if out[g][f] is None]
         findings.append(
             Finding(
                 rule,
