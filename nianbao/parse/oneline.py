@@ -81,18 +81,21 @@ def is_oneline(line: str) -> bool:
     that kept its paragraphs but flattened its tables) is a line of several row labels with digits running
     straight into the next label.
     """
+    if len(line) < 40:
+        return False
     if len(line) >= MIN_LENGTH and (
         len(headings(line)) >= _MIN_HEADINGS or len({m.group(0) for m in _ROW_KEYS.finditer(line)}) >= _MIN_ROWS
     ):
         return True
-    if "\t" in line or "|" in line or len(line) < 40 or len({m.group(0) for m in _TABLE_WORDS.finditer(line)}) < 3:
+    if "\t" in line or "|" in line:
         return False
     glued = sum(1 for m in _GLUED.finditer(line) if m.group(1) not in _UNIT_CHARS)
-    if glued >= 3:
-        return True
-    # a table section alone on its line: its heading, the header words, the numbers right after them
-    opens = headings(line)
-    return bool(opens) and opens[0][0] == 0 and opens[0][2] in "二三四" and bool(_LABEL_THEN_RUN.search(line))
+    if glued < 3:
+        # a table section alone on its line: its heading, the header words, the numbers right after them
+        opens = headings(line) if line.lstrip()[:1] in "二三四" else []
+        if not (opens and opens[0][0] == 0 and opens[0][2] in "二三四" and _LABEL_THEN_RUN.search(line)):
+            return False
+    return len({m.group(0) for m in _TABLE_WORDS.finditer(line)}) >= 3
 
 
 def headings(line: str) -> list[tuple[int, int, str]]:
