@@ -39,11 +39,10 @@ class Atom:
 
 def run_together(tokens: Sequence[Token], n: int) -> bool:
     """A row whose cells are only numbers, fewer than its n cells, with at least n digits: cells ran together."""
-    if not tokens or any(t.kind != NUMBER for t in tokens):
+    if not tokens or sum(len(t.parts) for t in tokens) >= n or any(t.kind != NUMBER for t in tokens):
         return False
-    flat = sum(len(t.parts) for t in tokens)
     digits = sum(len(p.digits) for t in tokens for p in t.parts)
-    return flat < n <= digits and (len(tokens) == 1 or len(tokens) <= n - 2)
+    return n <= digits and (len(tokens) == 1 or len(tokens) <= n - 2)
 
 
 def atoms(tokens: Sequence[Token]) -> list[Atom]:
