@@ -166,12 +166,12 @@ def test_section_two_runs_are_kept_only_where_the_text_decides():
 
 def test_leading_zeros_decide_a_cut():
     ok = lambda _i, v: isinstance(v, int) and v >= 0  # noqa: E731
-    row = [solve.Atom(p, i == 0) for i, p in enumerate(parts("100"))]
+    row = parts("100")
     assert solve.readings(row, 2, ok) == [(10, 0)]  # 1·00 is no reading: no number starts with 0
-    row = [solve.Atom(p, i == 0) for i, p in enumerate(parts("2648-18538"))]
+    row = parts("2648-18538")
     signed = lambda i, v: isinstance(v, int) and (v >= 0 or i == 1)  # noqa: E731
     assert solve.readings(row, 3, signed) == [(2648, -1, 8538), (2648, -18, 538), (2648, -185, 38), (2648, -1853, 8)]
-    row = [solve.Atom(p, i == 0) for i, p in enumerate(parts("230 000023"))]  # a space is a cell's edge
+    row = parts("230 000023")  # a space is a cell's edge
     total = lambda v: len(v) < 7 or sum(v[:6]) == v[6]  # noqa: E731
     assert solve.readings(row, 7, ok, total) == [(23, 0, 0, 0, 0, 0, 23)]
 

@@ -13,7 +13,6 @@ whose search hit a bound (hostile input: very many digits) — never a guess.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass
 from itertools import product
 
 from .. import formats
@@ -29,14 +28,6 @@ MAX_STATES = 50_000  # partial column sums kept while the rows are chosen togeth
 Reading = tuple[Value | None, ...]
 
 
-@dataclass(frozen=True)
-class Atom:
-    """One number as written, and whether a cell boundary certainly precedes it (a new token)."""
-
-    part: Part
-    new_cell: bool
-
-
 def run_together(tokens: Sequence[Token], n: int) -> bool:
     """A row whose cells are only numbers, fewer than its n cells, with at least n digits: cells ran together."""
     if not tokens or sum(len(t.parts) for t in tokens) >= n or any(t.kind != NUMBER for t in tokens):
@@ -45,8 +36,9 @@ def run_together(tokens: Sequence[Token], n: int) -> bool:
     return n <= digits and (len(tokens) == 1 or len(tokens) <= n - 2)
 
 
-def atoms(tokens: Sequence[Token]) -> list[Atom]:
-    return [Atom(p, i == 0) for t in tokens if t.kind == NUMBER for i, p in enumerate(t.parts)]
+def atoms(tokens: Sequence[Token]) -> list[Part]:
+    """The numbers of a row as written, in order: each is one cell or several run together."""
+    return [p for t in tokens if t.kind == NUMBER for p in t.parts]
 
 
 class Budget:
@@ -61,7 +53,7 @@ class Bound(Exception):
 
 
 def readings(
-    row: Sequence[Atom],
+    row: Sequence[Part],
     n: int,
     ok: Callable[[int, Value], bool],
     prefix_ok: Callable[[tuple[Value, ...]], bool] = lambda _v: True,
@@ -81,19 +73,19 @@ def readings(
     # cells the numbers from atom i on need at least (no cell longer than MAX_DIGITS, none across a space)
     need = [0] * (len(row) + 1)
     for i in range(len(row) - 1, -1, -1):
-        need[i] = need[i + 1] + -(-len(row[i].part.digits) // MAX_DIGITS)
+        need[i] = need[i + 1] + -(-len(row[i].digits) // MAX_DIGITS)
     left = [0] * (len(row) + 1)  # digits from atom i on: the most cells the rest can hold
     for i in range(len(row) - 1, -1, -1):
-        left[i] = left[i + 1] + len(row[i].part.digits)
+        left[i] = left[i + 1] + len(row[i].digits)
 
     def cells_from(i: int, j: int, room: int) -> Iterator[tuple[Value, int, int]]:
         """(value, next atom, next offset) of every cell starting at digit j of atom i."""
         a = row[i]
-        digits = a.part.digits
-        sign = a.part.sign if j == 0 else ""
+        digits = a.digits
+        sign = a.sign if j == 0 else ""
         if "," in digits:  # 1,234: one number as written
             if j == 0:
-                yield a.part.value, i + 1, 0
+                yield a.value, i + 1, 0
             return
         # the rest of the row must still fit in the cells left after this one
         spare = room - 1 - need[i + 1]
@@ -102,8 +94,8 @@ def readings(
         for e in ends:
             if e < last and -(-(last - e) // MAX_DIGITS) > spare:
                 continue
-            if e == last and (a.part.decimals or a.part.unit):  # the last piece carries decimals and unit
-                yield Part(sign, digits[j:e], a.part.decimals, a.part.unit).value, i, e
+            if e == last and (a.decimals or a.unit):  # the last piece carries decimals and unit
+                yield Part(sign, digits[j:e], a.decimals, a.unit).value, i, e
             else:
                 v = int(digits[j:e])
                 yield (-v if sign == "-" else v), i, e
@@ -113,14 +105,14 @@ def readings(
         steps += 1
         if steps > max_steps or len(found) > max_readings:
             raise Bound
-        if i < len(row) and j >= len(row[i].part.digits):
+        if i < len(row) and j >= len(row[i].digits):
             i, j = i + 1, 0
         if i == len(row):
             if len(acc) == n:
                 found.append(acc)
             return
         room = n - len(acc)
-        if room < -(-(len(row[i].part.digits) - j) // MAX_DIGITS) + need[i + 1] or room > left[i] - j:
+        if room < -(-(len(row[i].digits) - j) // MAX_DIGITS) + need[i + 1] or room > left[i] - j:
             return
         for v, ni, nj in cells_from(i, j, room):
             if not ok(len(acc), v):

@@ -492,7 +492,7 @@ def _active_run(tokens: Sequence[Token], row: Row, budget: solve.Budget) -> tupl
     atoms = solve.atoms(tokens)
     read = solve.readings(atoms, len(fields), ok, budget=budget)
     vals = solve.agreed(read or [], len(fields))
-    parts = _as_parts(vals, atoms[-1].part.unit if atoms else "")
+    parts = _as_parts(vals, atoms[-1].unit if atoms else "")
     return parts, None if None not in vals else "structure.ambiguous_cells"
 
 
