@@ -116,6 +116,21 @@ def test_a_preamble_listing_the_six_parts_is_not_taken_for_the_headings():
     assert not [f for f in r.findings if f.severity == "error"]
 
 
+def test_other_crawler_headers_and_chrome():
+    other = "标题：测试县2021年度政府信息公开工作年度报告\n索引号：000000-01-2022-0001\n"
+    other += "发布日期：2022-01-25\n----- 正文 -----\n"
+    data = (
+        one_line()
+        .decode()
+        .split("\n", 5)[-1]
+        .replace("当前位置：首页 > 政务公开 > 年报", "【字体：大 中 小】 浏览次数：321")
+    )
+    r = parse((other + data).encode())
+    assert (r.meta.title, r.meta.published) == ("测试县2021年度政府信息公开工作年度报告", "2022-01-25")
+    assert list(r.tables["requests"]["granted"].values()) == [5, 0, 0, 0, 0, 0, 5]
+    assert not [f for f in r.findings if f.severity == "error"]
+
+
 def test_multi_line_text_is_untouched():
     text = "测试县2021年度政府信息公开工作年度报告\n一、总体情况\n本年度共收到申请8件。\n二、主动公开政府信息情况\n"
     assert unfold(text) == text
