@@ -233,17 +233,10 @@ def _as_parts(vals: Sequence[Value | None], unit: str = "") -> list[Part | None]
         if v is None:
             out.append(None)
             continue
-        whole_digits, _, decimals = (f"{abs(v):.6f}".rstrip("0") if isinstance(v, float) else str(abs(v))).partition(
-            "."
-        )
-        out.append(
-            Part(
-                "-" if v < 0 else "",
-                whole_digits,
-                f".{decimals}" if decimals else "",
-                unit if i == len(vals) - 1 else "",
-            )
-        )
+        text = f"{abs(v):.6f}".rstrip("0") if isinstance(v, float) else str(abs(v))
+        digits, _, decimals = text.partition(".")
+        last = unit if i == len(vals) - 1 else ""
+        out.append(Part("-" if v < 0 else "", digits, f".{decimals}" if decimals else "", last))
     return out
 
 
@@ -372,9 +365,14 @@ def extract_active(
             out[row.key] = dict.fromkeys(row.fields)
             findings.append(_missing("active", row, None))
             continue
+        rule: str | None = None
         if solve.run_together(rc.tokens, n):
-            parts, rule = _active_run(rc.tokens, row, budget)
-            recovered += [row.label] if rule is None else []
+            parts, why = _active_run(rc.tokens, row, budget)
+            if why:
+                unknown = [formats.field_label(template, f) for f, p in zip(row.fields, parts) if p is None]
+                findings.append(_run_unresolved("active", row, unknown, why))
+            else:
+                recovered.append(row.label)
         else:
             parts, rule = place(rc, n, None, by_width[n] if by_width[n] is not None else by_width.get(3))
         fixed: list[Value | None] = []
@@ -388,9 +386,7 @@ def extract_active(
             else:
                 fixed.append(_count(p.value * formats.UNITS.get(p.unit, 1) if p.unit == "万" else p.value))
         out[row.key] = dict(zip(row.fields, fixed))
-        if rule == "structure.ambiguous_cells" and parts == [None] * n and solve.run_together(rc.tokens, n):
-            findings.append(_run_unresolved("active", row, [formats.field_label(template, f) for f in row.fields]))
-        elif rule:
+        if rule:
             findings.append(_unplaced("active", row, list(row.fields), fixed, rule))
     if recovered:
         findings.append(
@@ -478,9 +474,11 @@ def _group_totals(v: tuple[Value, ...]) -> bool:
     return len(v) % 5 != 0 or sum(v[-5:-1]) == v[-1]
 
 
-def _active_run(tokens: Sequence[Token], row: Row, budget: solve.Budget) -> tuple[list[Part | None], str | None]:
-    """A section 二 row whose cells ran together.  These rows have no arithmetic: only the text can decide
-    (``000`` into three cells; a run of n digits into n cells), so a cell is kept only when every reading agrees.
+def _active_run(tokens: Sequence[Token], row: Row, budget: solve.Budget) -> tuple[list[Part | None], str]:
+    """A section 二 row whose cells ran together, and why some cells stay null ('' when none does).
+
+    These rows have no arithmetic: only the text decides (``000`` into three cells; a run of n digits
+    into n cells; no number but 0 starts with 0), so a cell is kept only where every reading agrees.
     """
     fields = row.fields
 
@@ -492,19 +490,23 @@ def _active_run(tokens: Sequence[Token], row: Row, budget: solve.Budget) -> tupl
     atoms = solve.atoms(tokens)
     read = solve.readings(atoms, len(fields), ok, budget=budget)
     vals = solve.agreed(read or [], len(fields))
-    parts = _as_parts(vals, atoms[-1].unit if atoms else "")
-    return parts, None if None not in vals else "structure.ambiguous_cells"
+    if read is None:
+        why = "数字过多，无法在限定范围内穷举读法"
+    elif not read:
+        why = "没有一种读法成立（数字不以0开头，只有“本年增/减”可为负数）"
+    else:
+        why = "该行没有合计关系可以判断拆分，有不止一种读法" if None in vals else ""
+    return _as_parts(vals, atoms[-1].unit if atoms else ""), why
 
 
-def _run_unresolved(table: str, row: Row, labels: Sequence[str]) -> Finding:
+def _run_unresolved(table: str, row: Row, labels: Sequence[str], why: str) -> Finding:
     return Finding(
         "structure.ambiguous_cells",
         "warning",
         f"{table}.{row.key}",
-        f"“{row.label}”一行的数字连在一起（没有分隔），该行没有合计关系可以判断拆分，"
-        f"有不止一种读法，以下单元格已留空：{'、'.join(labels)}。",
-        expected=len(labels),
-        found=0,
+        f"“{row.label}”一行的数字连在一起（没有分隔），{why}，以下单元格已留空：{'、'.join(labels)}。",
+        expected=len(row.fields),
+        found=len(row.fields) - len(labels),
     )
 
 
