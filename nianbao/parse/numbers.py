@@ -151,8 +151,9 @@ def scale(value: Value, unit: str, target_unit: str) -> Value:
 
 
 def tidy(v: Value) -> Value:
-    """Integral floats become ints; others are rounded to cents."""
+    """Integral floats become ints; others keep six decimals (万元 amounts are written to the yuan's cents and
+    beyond: 24252.311082), which drops only the float noise of unit conversion."""
     if isinstance(v, float):
         r = round(v, 6)
-        return int(r) if r == int(r) else round(r, 4)
+        return int(r) if r == int(r) else r
     return v
