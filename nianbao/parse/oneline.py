@@ -58,6 +58,7 @@ _HEADER_WORDS = sorted(
     key=len,
     reverse=True,
 )
+_HEADER_SPLIT = re.compile("(" + "|".join(map(re.escape, _HEADER_WORDS)) + ")")
 _LABEL_CUT = re.compile(
     r"(?=[（(][一二三四五六七八九十][)）])|(?=(?<![（(\w])[一二三四五六七八九十]、)|(?=\d[.．、])|(?<=[)）])(?=\S)"
 )
@@ -144,13 +145,18 @@ def unfold(text: str) -> str:
             crawler.setdefault(m.group(1), m.group(2).strip())
     body = lines[head_end:]
     out: list[str] = []
+    before_first_heading = True
     for line in body:
+        opens = headings(line.strip())
         if is_oneline(line):
             out.extend(expand(line))
-        elif (opens := headings(line.strip())) and opens[0][0] == 0:
+        elif opens and opens[0][0] == 0:
             out.extend(expand(line.strip()))  # a heading with its section run on: heading, then its text
+        elif before_first_heading and _TITLE.search(line[:300]):
+            out.extend(_preamble(line))  # the title run into the text before 一、 (a page that kept paragraphs)
         else:
             out.append(line)
+        before_first_heading = before_first_heading and not opens
     head: list[str] = []
     if not _own_title(out) and crawler.get("标题"):
         head.append(crawler["标题"])
@@ -226,5 +232,5 @@ def _labels(text: str) -> list[str]:
         if len(chunk) <= 40:
             pieces.append(chunk)
             continue
-        pieces.extend(p for p in re.split("(" + "|".join(map(re.escape, _HEADER_WORDS)) + ")", chunk) if p.strip())
+        pieces.extend(p for p in _HEADER_SPLIT.split(chunk) if p.strip())
     return pieces

@@ -153,14 +153,19 @@ def render_oneline(report: Report, blocks: list[Block], rng: random.Random) -> t
             for c, v in zip(req_cells[k], vals, strict=True):
                 expected[c.path or ""] = v
     body = glue.join(x if isinstance(x, str) else x[1] + req_runs[x[0]] for x in texts).replace(f"{glue}\n{glue}", "\n")
+    title = report.meta.title or ""
+    if own_title and rng.random() < 0.5:  # the page's title need not be the report's own heading
+        title = re.sub(
+            r"(\d{4})年度?", lambda m: m.group(1) + ("年" if m.group(0).endswith("度") else "年度"), title, count=1
+        )
     if rng.random() < 0.7:  # the crawler's own header
-        head = [f"标题: {report.meta.title or ''}"]
+        head = [f"标题: {title}"]
         if report.meta.published:
             head.append(f"发布时间: {report.meta.published} {rng.randint(8, 17):02d}:{rng.randint(0, 59):02d}")
         head += ["文号: ", "栏目: 政府信息公开年报", "==================== 正文 ===================="]
     else:  # a site's information index, then a marker line
         head = [
-            f"标题：{report.meta.title or ''}",
+            f"标题：{title}",
             f"索引号：{rng.randint(10**8, 10**9)}-2022-{rng.randint(1, 999):03d}",
         ]
         if report.meta.published:
