@@ -317,3 +317,16 @@ def test_generated_one_line_reports_are_exact_where_the_text_decides():
     print(f"\ntext_oneline: 120 reports, {cells} cells, null where a value was expected {unsure}, wrong {len(wrong)}")
     assert wrong == []
     assert unsure / cells <= 0.001
+
+
+def test_findings_name_cells_by_their_chinese_labels():
+    from .test_shapes import ROWS_2019, report_text
+
+    # 予以公开 with five numbers for seven cells (no blank marks where): its cells are named as the table names them
+    rows = [(lab, "1 1 0 0 2" if lab.startswith("（一）") else nums) for lab, nums in ROWS_2019]
+    r = nianbao.parse_bytes(report_text(rows).encode(), "case.txt")
+    said = next(f.message for f in r.findings if f.where == "requests.granted")
+    assert "natural_person" not in said and "total" not in said and "：无" not in said
+    assert any(
+        label in said for label in ("自然人", "商业企业", "科研机构", "社会公益组织", "法律服务机构", "其他", "总计")
+    )

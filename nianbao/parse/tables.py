@@ -599,13 +599,22 @@ def _missing(table: str, row: Row, _cols: object) -> Finding:
     )
 
 
+_COLUMN_LABELS = {c.key: c.label for c in formats.REQUEST_COLUMNS} | formats.FIELD_LABELS
+
+
 def _unplaced(table: str, row: Row, cols: list[str], values: list[Value | None], rule: str) -> Finding:
-    nulls = [c for c, v in zip(cols, values) if v is None]
+    """A row some of whose cells could not be placed, named by its Chinese label and its columns' labels."""
+    nulls = [_COLUMN_LABELS.get(c, c) for c, v in zip(cols, values) if v is None]
+    said = (
+        _PLACE_MESSAGES[rule].format(row=row.label, cells="、".join(nulls))
+        if nulls
+        else f"“{row.label}”一行的单元格少于表头的列数，数字已按所在列放置，请核对。"
+    )
     return Finding(
         rule,
         "warning",
         f"{table}.{row.key}",
-        _PLACE_MESSAGES[rule].format(row=row.label, cells="、".join(nulls) or "无"),
+        said,
         expected=len(cols),
         found=len(cols) - len(nulls),
     )
