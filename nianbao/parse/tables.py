@@ -526,7 +526,12 @@ def _solved_requests(
         out[key] = dict(zip(cols, vals))
         nulls = [c.label for c, v in zip(formats.REQUEST_COLUMNS, vals) if v is None]
         if nulls:
-            why = "数字过多，无法在限定范围内穷举读法" if not cands[key] else _AMBIGUOUS_WHY[bool(readings)]
+            if not cands[key]:
+                why = "数字过多，无法在限定范围内穷举读法"
+            elif joint:
+                why = _AMBIGUOUS_WHY[True]
+            else:
+                why = _AMBIGUOUS_WHY[False] if readings else "没有一种拆分符合该行的总计"
             findings.append(
                 Finding(
                     "structure.ambiguous_cells",
@@ -550,7 +555,7 @@ _HOW = {
 }
 _AMBIGUOUS_WHY = {
     True: "有不止一种拆分符合表内全部勾稽关系（每行总计、各列办理结果之和、各列“第一项加第二项等于第三项加第四项”）",
-    False: "没有一种拆分符合表内勾稽关系",
+    False: "有不止一种拆分符合该行的总计，而全表没有一种读法能使各列的合计与勾稽关系成立",
 }
 
 
