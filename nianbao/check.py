@@ -33,7 +33,7 @@ _UNSURE = ("structure.missing_cells", "structure.ambiguous_cells")
 
 def _unsure_rows(report: Report) -> set[str]:
     """Rows (``requests.granted``, or a whole table) whose null cells are unknown rather than blank."""
-    return {f.where for f in report.findings if f.rule in _UNSURE}
+    return {f.where for f in report.findings if f.rule in _UNSURE and f.severity != "info"}
 
 
 def _unknown(report: Report, unsure: set[str], table: str, cells: list[tuple[str, str]]) -> bool:

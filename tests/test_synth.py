@@ -189,8 +189,8 @@ def test_every_shape_and_trait_renders_every_label(shape: str, trait: str, templ
         assert all(rep.cell(p) == 0 for p in nones)
     if trait == "missing_total":
         assert all(p.startswith("requests.") and p.endswith(".total") for p in nones)
-    if trait not in ("blank_zeros", "missing_total"):
-        assert not nones
+    if trait not in ("blank_zeros", "missing_total") and shape != "text_oneline":
+        assert not nones  # (one-line text: null exactly where the run-together digits allow several readings)
 
 
 def test_prose_figures_agree_with_tables() -> None:

@@ -18,6 +18,7 @@ from ..readers.normalize import ascii_forms, to_simplified
 from .cells import Token, tokenize
 from .meta import extract_meta
 from .narrative import narrative_findings
+from .oneline import unfold
 from .sections import find_sections, span
 from .tables import extract_active, extract_appeals, extract_requests
 
@@ -48,7 +49,7 @@ def parse_document(doc: Document) -> Report:
         unsure = next((int(n.split(":")[1]) for n in doc.notes if n.startswith("ocr_unsure:")), 0)
         return _ocr_confirmed(parse_document(replace(doc, notes=())), unsure)
     text, script = to_simplified(doc.text)
-    text = ascii_forms(text)
+    text = unfold(ascii_forms(text))
     lines = text.split("\n")
     meta = extract_meta(lines, script)
     found = find_sections(lines)

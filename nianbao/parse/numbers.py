@@ -71,8 +71,12 @@ def _splits(digits: str, k: int) -> Iterator[tuple[int, ...]]:
             yield tuple(int(p) for p in pieces)
 
 
+class Truncated(Exception):
+    """Reading the cells took more steps than allowed."""
+
+
 def readings(cells: Sequence[Sequence[Part]], n: int, limit: int = 20000) -> Iterator[tuple[Value, ...]]:
-    """Every reading of ``cells`` as exactly ``n`` values.
+    """Every reading of ``cells`` as exactly ``n`` values; raises :class:`Truncated` past ``limit`` steps.
 
     Within a cell, adjacent parts may be one number split by a space (``1 2``) or separate numbers;
     a part with no sign, decimals or unit may be several numbers run together (``801000081``).
@@ -84,8 +88,9 @@ def readings(cells: Sequence[Sequence[Part]], n: int, limit: int = 20000) -> Ite
 
     def go(i: int, acc: tuple[Value, ...], pending: str | None) -> Iterator[tuple[Value, ...]]:
         nonlocal seen
+        seen += 1  # every step counts, not only the readings found: many digits must not make this slow
         if seen > limit:
-            return
+            raise Truncated
         if i == len(flat):
             if pending is not None:
                 acc = (*acc, int(pending))
@@ -112,6 +117,9 @@ def readings(cells: Sequence[Sequence[Part]], n: int, limit: int = 20000) -> Ite
         yield from go(i + 1, done, p.digits)
         for k in range(2, min(room, len(p.digits)) + 1):
             for pieces in _splits(p.digits, k):
+                seen += 1
+                if seen > limit:
+                    raise Truncated
                 yield from go(i + 1, (*done, *pieces[:-1]), str(pieces[-1]))
 
     yield from go(0, (), None)
@@ -122,11 +130,14 @@ def resolve(
 ) -> tuple[tuple[Value, ...] | None, int]:
     """The one reading of ``cells`` as ``n`` values that ``holds``; (None, count) when not exactly one."""
     found: set[tuple[Value, ...]] = set()
-    for r in readings(cells, n):
-        if holds(r):
-            found.add(r)
-            if len(found) > 1:
-                return None, len(found)
+    try:
+        for r in readings(cells, n):
+            if holds(r):
+                found.add(r)
+                if len(found) > 1:
+                    return None, len(found)
+    except Truncated:  # too many ways to read to look at them all: not one reading we can be sure of
+        return None, 2
     if len(found) == 1:
         return next(iter(found)), 1
     return None, 0
@@ -140,8 +151,9 @@ def scale(value: Value, unit: str, target_unit: str) -> Value:
 
 
 def tidy(v: Value) -> Value:
-    """Integral floats become ints; others are rounded to cents."""
+    """Integral floats become ints; others keep six decimals (万元 amounts are written to the yuan's cents and
+    beyond: 24252.311082), which drops only the float noise of unit conversion."""
     if isinstance(v, float):
         r = round(v, 6)
-        return int(r) if r == int(r) else round(r, 4)
+        return int(r) if r == int(r) else r
     return v

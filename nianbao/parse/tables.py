@@ -18,6 +18,7 @@ from itertools import combinations
 from .. import formats
 from ..formats import Row
 from ..model import Finding
+from . import solve
 from .cells import BLANK, LABEL, NUMBER, PROSE, Token
 from .numbers import Part, Value, resolve, scale, tidy, whole
 
@@ -225,9 +226,18 @@ def values(parts: Sequence[Part | None]) -> list[Value | None]:
     return [None if p is None else p.value for p in parts]
 
 
-def _as_parts(vals: Sequence[Value]) -> list[Part | None]:
-    """Integers read from split or run-together digits, as parts without a unit."""
-    return [Part("-" if v < 0 else "", str(abs(v)), "", "") for v in vals]
+def _as_parts(vals: Sequence[Value | None], unit: str = "") -> list[Part | None]:
+    """Numbers read from split or run-together digits, as parts (the last carrying ``unit``)."""
+    out: list[Part | None] = []
+    for i, v in enumerate(vals):
+        if v is None:
+            out.append(None)
+            continue
+        text = f"{abs(v):.6f}".rstrip("0") if isinstance(v, float) else str(abs(v))
+        digits, _, decimals = text.partition(".")
+        last = unit if i == len(vals) - 1 else ""
+        out.append(Part("-" if v < 0 else "", digits, f".{decimals}" if decimals else "", last))
+    return out
 
 
 def _on_grid(on_line: Sequence[Token], n: int, start: int) -> list[Part | None] | None:
@@ -295,17 +305,29 @@ def extract_requests(
     def holds(v: tuple[Value, ...]) -> bool:
         return all(isinstance(x, int) and x >= 0 for x in v) and sum(v[:-1]) == v[-1]
 
+    budget = solve.Budget()
+    cands: dict[str, list[solve.Reading]] = {}
+    run: set[str] = set()  # rows whose cells ran together: their readings are chosen with the whole table
     for row in formats.request_rows(template):
         rc = found.get(row.key)
         if rc is None:
             out[row.key] = dict.fromkeys(cols)
             findings.append(_missing("requests", row, None))
+            cands[row.key] = [(None,) * n]
+            continue
+        if solve.run_together(rc.tokens, n):
+            run.add(row.key)
+            read = solve.readings(solve.atoms(rc.tokens), n, _count_ok, _row_total, budget)
+            cands[row.key] = [] if read is None else list(dict.fromkeys(read))
             continue
         parts, rule = place(rc, n, holds, data_col)
         counts = [_count(v) for v in values(parts)]
         out[row.key] = dict(zip(cols, counts))
+        cands[row.key] = [tuple(counts)]
         if rule:
             findings.append(_unplaced("requests", row, cols, counts, rule))
+    if run:
+        findings.extend(_solved_requests(cands, run, template, out))
     for key in found:
         if key not in out and any(t.kind == NUMBER for t in found[key].tokens):
             row = next(r for r in _ALL_REQUEST_ROWS if r.key == key)
@@ -332,6 +354,8 @@ def extract_active(
     out: dict[str, dict[str, Value | None]] = {}
     findings: list[Finding] = []
     by_width: dict[int, int | None] = {}
+    budget = solve.Budget()
+    recovered: list[str] = []
     for row in rows:
         n = len(row.fields)
         if n not in by_width:
@@ -341,7 +365,16 @@ def extract_active(
             out[row.key] = dict.fromkeys(row.fields)
             findings.append(_missing("active", row, None))
             continue
-        parts, rule = place(rc, n, None, by_width[n] if by_width[n] is not None else by_width.get(3))
+        rule: str | None = None
+        if solve.run_together(rc.tokens, n):
+            parts, why = _active_run(rc.tokens, row, budget)
+            if why:
+                unknown = [formats.field_label(template, f) for f, p in zip(row.fields, parts) if p is None]
+                findings.append(_run_unresolved("active", row, unknown, why))
+            else:
+                recovered.append(row.label)
+        else:
+            parts, rule = place(rc, n, None, by_width[n] if by_width[n] is not None else by_width.get(3))
         fixed: list[Value | None] = []
         for f, p in zip(row.fields, parts):
             if p is None:
@@ -355,6 +388,10 @@ def extract_active(
         out[row.key] = dict(zip(row.fields, fixed))
         if rule:
             findings.append(_unplaced("active", row, list(row.fields), fixed, rule))
+    if recovered:
+        findings.append(
+            _recovered("active", "主动公开政府信息情况表", recovered, "数字位数（每格至少一位、不以0开头）")
+        )
     return out, findings, bool(found)
 
 
@@ -393,12 +430,20 @@ def extract_appeals(tokens: Sequence[Token]) -> tuple[dict[str, dict[str, Value 
             sum(v[i : i + 4]) == v[i + 4] for i in range(0, n, 5)
         )
 
-    parts, rule = place(rc, n, holds, start)
+    findings: list[Finding] = []
+    if solve.run_together(data, n):
+        read = solve.readings(solve.atoms(data), n, _count_ok, _group_totals)
+        parts = _as_parts(solve.agreed(read, n)) if read else [None] * n
+        rule = None if None not in parts else "structure.ambiguous_cells"
+        if rule is None:
+            findings.append(_recovered("appeals", "行政复议、行政诉讼情况表", [], "三组各自的总计关系"))
+    else:
+        parts, rule = place(rc, n, holds, start)
     counts = [_count(v) for v in values(parts)]
     out = {g: dict(zip(fields, counts[i * 5 : i * 5 + 5])) for i, g in enumerate(groups)}
-    findings: list[Finding] = []
     if rule:
-        nulls = [f"{g}.{f}" for g in groups for f in fields if out[g][f] is None]
+        names = {**{g.key: g.label for g in formats.APPEAL_GROUPS}, **{f.key: f.label for f in formats.APPEAL_FIELDS}}
+        nulls = [f"{names[g]}·{names[f]}" for g in groups for f in fields if out[g][f] is None]
         findings.append(
             Finding(
                 rule,
@@ -410,6 +455,121 @@ def extract_appeals(tokens: Sequence[Token]) -> tuple[dict[str, dict[str, Value 
             )
         )
     return out, findings, True
+
+
+# ------------------------------------------------------------------ cells run together
+
+
+def _count_ok(_i: int, v: Value) -> bool:
+    return isinstance(v, int) and v >= 0
+
+
+def _row_total(v: tuple[Value, ...]) -> bool:
+    """A requests row's own rule, checked once its last cell is read: 总计 is the sum of the six."""
+    return len(v) < len(formats.REQUEST_COLUMNS) or sum(v[:-1]) == v[-1]
+
+
+def _group_totals(v: tuple[Value, ...]) -> bool:
+    """Table 四's rule, checked as each group of five is read: 总计 is the sum of the four results."""
+    return len(v) % 5 != 0 or sum(v[-5:-1]) == v[-1]
+
+
+def _active_run(tokens: Sequence[Token], row: Row, budget: solve.Budget) -> tuple[list[Part | None], str]:
+    """A section 二 row whose cells ran together, and why some cells stay null ('' when none does).
+
+    These rows have no arithmetic: only the text decides (``000`` into three cells; a run of n digits
+    into n cells; no number but 0 starts with 0), so a cell is kept only where every reading agrees.
+    """
+    fields = row.fields
+
+    def ok(i: int, v: Value) -> bool:
+        if fields[i] in formats.MONEY_FIELDS:
+            return v >= 0
+        return isinstance(v, int) and (v >= 0 or fields[i] in formats.SIGNED_FIELDS)
+
+    atoms = solve.atoms(tokens)
+    read = solve.readings(atoms, len(fields), ok, budget=budget)
+    vals = solve.agreed(read or [], len(fields))
+    if read is None:
+        why = "数字过多，无法在限定范围内穷举读法"
+    elif not read:
+        why = "没有一种读法成立（数字不以0开头，只有“本年增/减”可为负数）"
+    else:
+        why = "该行没有合计关系可以判断拆分，有不止一种读法" if None in vals else ""
+    return _as_parts(vals, atoms[-1].unit if atoms else ""), why
+
+
+def _run_unresolved(table: str, row: Row, labels: Sequence[str], why: str) -> Finding:
+    return Finding(
+        "structure.ambiguous_cells",
+        "warning",
+        f"{table}.{row.key}",
+        f"“{row.label}”一行的数字连在一起（没有分隔），{why}，以下单元格已留空：{'、'.join(labels)}。",
+        expected=len(row.fields),
+        found=len(row.fields) - len(labels),
+    )
+
+
+def _solved_requests(
+    cands: dict[str, list[solve.Reading]], run: set[str], template: str, out: dict[str, dict[str, Value | None]]
+) -> list[Finding]:
+    """Values of the rows whose cells ran together, chosen with every rule of the table at once."""
+    cols = [c.key for c in formats.REQUEST_COLUMNS]
+    labels = {r.key: r.label for r in formats.REQUEST_ROWS}
+    joint = solve.solve_requests(cands, template)
+    findings: list[Finding] = []
+    recovered: list[str] = []
+    for key in (r.key for r in formats.request_rows(template) if r.key in run):
+        readings = (joint or cands)[key]
+        # without a reading of the whole table, a row keeps only what it decides alone: all or nothing
+        vals = solve.agreed(readings, len(cols)) if joint or len(readings) == 1 else (None,) * len(cols)
+        out[key] = dict(zip(cols, vals))
+        nulls = [c.label for c, v in zip(formats.REQUEST_COLUMNS, vals) if v is None]
+        if nulls:
+            if not cands[key]:
+                why = "数字过多，无法在限定范围内穷举读法"
+            elif joint:
+                why = _AMBIGUOUS_WHY[True]
+            else:
+                why = _AMBIGUOUS_WHY[False] if readings else "没有一种拆分符合该行的总计"
+            findings.append(
+                Finding(
+                    "structure.ambiguous_cells",
+                    "warning",
+                    f"requests.{key}",
+                    f"“{labels[key]}”一行的数字连在一起，{why}，以下单元格无法确定，已留空：{'、'.join(nulls)}。",
+                    expected=len(cols),
+                    found=len(cols) - len(nulls),
+                )
+            )
+        else:
+            recovered.append(labels[key])
+    if recovered:
+        findings.append(_recovered("requests", "收到和处理政府信息公开申请情况表", recovered, _HOW[joint is not None]))
+    return findings
+
+
+_HOW = {
+    True: "表内全部勾稽关系（每行总计、各列办理结果之和、各列“第一项加第二项等于第三项加第四项”）",
+    False: "各行自身的总计关系",
+}
+_AMBIGUOUS_WHY = {
+    True: "有不止一种拆分符合表内全部勾稽关系（每行总计、各列办理结果之和、各列“第一项加第二项等于第三项加第四项”）",
+    False: "有不止一种拆分符合该行的总计，而全表没有一种读法能使各列的合计与勾稽关系成立",
+}
+
+
+def _recovered(table: str, name: str, rows: Sequence[str], how: str) -> Finding:
+    """The info finding that says cells were cut apart by the table's rules, not read as written."""
+    named = "、".join(f"“{r}”" for r in rows[:4]) + (f"等{len(rows)}行" if len(rows) > 4 else "") or "全部"
+    return Finding(
+        "structure.ambiguous_cells",
+        "info",
+        table,
+        f"{name}中{named}的数字连在一起（没有分隔），已按{how}确定拆分（只有一种读法符合）。",
+        expected=None,
+        found=len(rows),
+    )
 
 
 # ------------------------------------------------------------------ helpers
@@ -444,13 +604,22 @@ def _missing(table: str, row: Row, _cols: object) -> Finding:
     )
 
 
+_COLUMN_LABELS = {c.key: c.label for c in formats.REQUEST_COLUMNS} | formats.FIELD_LABELS
+
+
 def _unplaced(table: str, row: Row, cols: list[str], values: list[Value | None], rule: str) -> Finding:
-    nulls = [c for c, v in zip(cols, values) if v is None]
+    """A row some of whose cells could not be placed, named by its Chinese label and its columns' labels."""
+    nulls = [_COLUMN_LABELS.get(c, c) for c, v in zip(cols, values) if v is None]
+    said = (
+        _PLACE_MESSAGES[rule].format(row=row.label, cells="、".join(nulls))
+        if nulls
+        else f"“{row.label}”一行的单元格少于表头的列数，数字已按所在列放置，请核对。"
+    )
     return Finding(
         rule,
         "warning",
         f"{table}.{row.key}",
-        _PLACE_MESSAGES[rule].format(row=row.label, cells="、".join(nulls) or "无"),
+        said,
         expected=len(cols),
         found=len(cols) - len(nulls),
     )

@@ -18,8 +18,17 @@ from typing import Any
 
 from ..model import Report, Source
 from .layout import Block, Cell, Grid, document, random_style
+from .oneline import render_oneline
 
-SHAPES: tuple[str, ...] = ("text_tabs", "text_lines", "text_pipes", "markdown", "html_table", "html_flat")
+SHAPES: tuple[str, ...] = (
+    "text_tabs",
+    "text_lines",
+    "text_pipes",
+    "markdown",
+    "html_table",
+    "html_flat",
+    "text_oneline",
+)
 ENCODINGS = ("encoding_gb18030", "encoding_utf16", "encoding_utf8_bom")
 _COMMON = ("traditional", "broken_labels", "units", "fullwidth")
 TRAITS: dict[str, tuple[str, ...]] = {
@@ -37,6 +46,7 @@ TRAITS: dict[str, tuple[str, ...]] = {
     "markdown": (*_COMMON, "page_breaks", "blank_zeros", "split_numbers", "md_split_rows", *ENCODINGS),
     "html_table": (*_COMMON, "blank_zeros"),
     "html_flat": (*_COMMON, "page_breaks", "blank_zeros"),
+    "text_oneline": ENCODINGS,  # the whole report on one line, cells run together (see .oneline)
 }
 _CODECS = {"encoding_gb18030": "gb18030", "encoding_utf16": "utf-16", "encoding_utf8_bom": "utf-8-sig"}
 BREAK = "\x00"  # where a broken label is broken; each shape writes it as a space, a newline or <br>
@@ -420,7 +430,11 @@ def render(report: Report, shape: str, rng: random.Random, *, traits: Iterable[s
         brk = rng.choice([" ", "<br/>"])
     ctx = _Ctx(rng, plan, report.meta.title or "", brk=brk, page=rng.randint(2, 4), pages=rng.randint(6, 12))
     is_html = shape.startswith("html")
-    text = _html_doc(shape, blocks, ctx) if is_html else _text_doc(shape, blocks, ctx)
+    read_as: dict[str, int | float | None] = {}
+    if shape == "text_oneline":
+        text, read_as = render_oneline(report, blocks, rng)
+    else:
+        text = _html_doc(shape, blocks, ctx) if is_html else _text_doc(shape, blocks, ctx)
     if "traditional" in wanted:
         text = to_traditional(text)
         plan.applied.add("traditional")
@@ -435,6 +449,9 @@ def render(report: Report, shape: str, rng: random.Random, *, traits: Iterable[s
     for path in plan.none:
         t, r, c = path.split(".")
         tables[t][r][c] = None
+    for path, v in read_as.items():  # what the one-line text decides (null where several readings fit)
+        t, r, c = path.split(".")
+        tables[t][r][c] = v
     meta = replace(report.meta, script="traditional" if "traditional" in applied else "simplified")
     expected = Report(report.template, meta, tables, Source(name, digest, ext), ())
     return Rendering(name, data, expected, shape, applied)
