@@ -13,7 +13,7 @@ from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
-from itertools import combinations
+from itertools import combinations, pairwise
 
 from .. import formats
 from ..formats import Row
@@ -278,6 +278,80 @@ def data_column(found: dict[str, RowCells], n: int) -> int | None:
     return starts.most_common(1)[0][0] if starts else None
 
 
+def _bare_full_lines(tokens: Sequence[Token], n: int) -> dict[int, list[Token]]:
+    """Lines that are a whole row without a label: exactly ``n`` values, or ``n`` cells, and nothing else."""
+    by_line: dict[int, list[Token]] = {}
+    for t in tokens:
+        by_line.setdefault(t.line, []).append(t)
+    out: dict[int, list[Token]] = {}
+    for line, ts in by_line.items():
+        if any(t.kind in (LABEL, PROSE) for t in ts):
+            continue
+        nums = sum(t.kind == NUMBER for t in ts)
+        if nums and (nums == n or len(ts) == n):
+            out[line] = ts
+    return out
+
+
+def align_by_sequence(
+    found: dict[str, RowCells],
+    tokens: Sequence[Token],
+    order: Sequence[Row],
+    wanted: set[str],
+    n: int,
+    data_col: int | None,
+) -> tuple[dict[str, RowCells], set[str]]:
+    """Give label-less number rows to the rows whose labels floated away, by the table's fixed row order.
+
+    PDF-to-markdown converters set some rows as label-less lines of numbers and float their labels
+    above or below (``5.属于三类内部事务信`` / ``息`` / ``| 1 | 0 | … | 1 |``).  Rows whose label stands
+    on the line of its numbers anchor their place; the label-less full rows between two anchors fill the
+    rows missing between them in order -- only when there are exactly as many of them.  Otherwise those
+    rows are returned as undecided (null with a finding).  A floating label never takes numbers, and a
+    line that is not a whole row (a stray ``1``) is ignored.  Returns (rows, undecided row keys).
+    """
+    bare = _bare_full_lines(tokens, n)
+    anchors = {
+        k: rc.label_line
+        for k, rc in found.items()
+        if any(t.kind == NUMBER and t.line == rc.label_line for t in rc.tokens) and rc.label_line not in bare
+    }
+    if not bare or not anchors:
+        return found, set()
+    keys = [r.key for r in order if r.key in wanted or r.key in anchors]
+    out: dict[str, RowCells] = {}
+    for k, rc in found.items():
+        if k in anchors:
+            on_line = [t for t in rc.tokens if t.line == rc.label_line]
+            full = len([t for t in on_line if t.col > rc.label_col]) >= n
+            kept = on_line if full else [t for t in rc.tokens if t.line not in bare]
+            out[k] = replace(rc, tokens=kept)
+    undecided: set[str] = set()
+    marks = [(-1, -1)] + [(i, anchors[k]) for i, k in enumerate(keys) if k in anchors] + [(len(keys), 1 << 30)]
+    for (i, lo), (j, hi) in pairwise(marks):
+        missing = keys[i + 1 : j]
+        if not missing:
+            continue
+        between = sorted(line for line in bare if lo < line < hi)
+        if not between or lo > hi:  # nothing label-less here: the rows keep what their labels found
+            for k in missing:
+                own = [t for t in found[k].tokens if t.line not in bare] if k in found else []
+                if k in found and (own or lo < hi):
+                    out[k] = replace(found[k], tokens=own)
+                elif lo > hi:  # anchors out of order: no sequence to place by
+                    undecided.add(k)
+            continue
+        if len(between) != len(missing):
+            undecided.update(missing)
+            continue
+        for k, line in zip(missing, between):
+            ts = bare[line]
+            if len(ts) == n and data_col is not None:  # n cells: they stand in the grid's value columns
+                ts = [t._replace(col=data_col + c) for c, t in enumerate(ts)]
+            out[k] = RowCells(k, list(ts), label_line=line, label_col=-1)
+    return out, undecided
+
+
 # ------------------------------------------------------------------ the three tables
 
 
@@ -289,6 +363,8 @@ def extract_requests(
     n = len(cols)
     found = match_rows(tokens, "requests", _ALL_REQUEST_ROWS)
     data_col = data_column(found, n)
+    wanted = {r.key for r in formats.request_rows(template)}
+    found, undecided = align_by_sequence(found, tokens, _ALL_REQUEST_ROWS, wanted, n, data_col)
     out: dict[str, dict[str, Value | None]] = {}
     findings: list[Finding] = []
 
@@ -297,6 +373,10 @@ def extract_requests(
 
     for row in formats.request_rows(template):
         rc = found.get(row.key)
+        if row.key in undecided:
+            out[row.key] = dict.fromkeys(cols)
+            findings.append(_unordered("requests", row, cols))
+            continue
         if rc is None:
             out[row.key] = dict.fromkeys(cols)
             findings.append(_missing("requests", row, None))
@@ -441,6 +521,18 @@ def _missing(table: str, row: Row, _cols: object) -> Finding:
         f"表格中找不到“{row.label}”一行，该行数据留空。",
         expected=row.label,
         found=None,
+    )
+
+
+def _unordered(table: str, row: Row, cols: list[str]) -> Finding:
+    return Finding(
+        "structure.ambiguous_cells",
+        "warning",
+        f"{table}.{row.key}",
+        f"“{row.label}”一行的标签与数字分开排版，表中无标签的数字行与缺少的行数目不符，"
+        f"无法按行序确定哪一行是它的数字，以下单元格已留空：{'、'.join(cols)}。",
+        expected=len(cols),
+        found=0,
     )
 
 
