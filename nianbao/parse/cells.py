@@ -30,6 +30,11 @@ NOISE = re.compile(
 )
 
 
+# A value followed by a remark in brackets: ``22 （其中修订 16 件）``.  The value is the cell; the remark is
+# prose, and its numbers must not become cells of their own (shifting the row's values left).
+REMARKED = re.compile(r"^([^()]{1,40}?)\s*\([^()]{1,60}\)\s*$")
+
+
 class Token(NamedTuple):
     """One cell (or the label or numbers part of one), where it stands: a tuple, as pages make thousands."""
 
@@ -87,6 +92,9 @@ def _classify(cell: str) -> tuple[tuple[str, str, tuple[Part, ...]], ...]:
         return ((NUMBER, cell, (Part("", cell, "", ""),)),)
     if is_number_cell(cell):
         return ((NUMBER, cell, tuple(parts(cell))),)
+    r = REMARKED.match(cell)
+    if r and is_number_cell(r.group(1)):
+        return _classify(r.group(1))
     m = LABEL_THEN_NUMBERS.match(cell)
     if m and len(label_key(m.group(1))) <= MAX_LABEL and not m.group(1).rstrip().endswith(("第", "共")):
         return ((LABEL, label_key(m.group(1)), ()), (NUMBER, m.group(2), tuple(parts(m.group(2)))))

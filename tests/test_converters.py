@@ -1,0 +1,219 @@
+"""Markdown and text as PDF converters leave them: hand-made cases of each shape (issue #7).
+
+Every case is small and made up here; it shows one mechanism (the real converted reports in
+``../shared/corpus/real`` are checked in ``test_seeds.py``).
+"""
+
+from __future__ import annotations
+
+import nianbao
+from nianbao import formats
+
+TITLE = "测试区2023年政府信息公开工作年度报告\n"
+INTRO = "一、总体情况\n本年度共收到政府信息公开申请若干件。\n"
+ACTIVE_MD = """| 信息内容 | 本年制发件数 | 本年废止件数 | 现行有效件数 |
+|---|---|---|---|
+| 规章 | 0 | 0 | 2 |
+| 行政规范性文件 | 3 | 1 | 40 |
+| 信息内容 | 本年处理决定数量 |  |  |
+| 行政许可 | 97 |  |  |
+| 行政处罚 | 5 |  |  |
+| 行政强制 | 0 |  |  |
+| 信息内容 | 本年收费金额（单位：万元） |  |  |
+| 行政事业性收费 | 0 |  |  |
+"""
+APPEALS_TEXT = """| 行政复议 | 行政诉讼 |
+| 结果维持 | 结果纠正 | 其他结果 | 尚未审结 | 总计 | 未经复议直接起诉 | 复议后起诉 |
+| 结果维持 | 结果纠正 | 其他结果 | 尚未审结 | 总计 | 结果维持 | 结果纠正 | 其他结果 | 尚未审结 | 总计 |
+| 1 | 0 | 0 | 0 | 1 | 0 | 0 | 0 | 0 | 0 | 0 | 0 | 0 | 0 | 0 |
+"""
+ROWS = formats.request_rows("2021")
+TAIL = "五、存在的主要问题及改进情况\n无。\n六、其他需要报告的事项\n无。\n"
+
+
+def values(i: int) -> list[int]:
+    """Made-up values for the i-th requests row: distinct enough that a row shifted by one is seen."""
+    v = [i % 5 + (i == 0) * 10, i % 3, 0, 0, i % 2, 0]
+    return [*v, sum(v)]
+
+
+def md_row(cells: list[object]) -> str:
+    return "| " + " | ".join(str(c) for c in cells) + " |"
+
+
+def standard_requests() -> list[str]:
+    return [md_row([r.label, *values(i)]) for i, r in enumerate(ROWS)]
+
+
+def report_of(requests: list[str], *, headings: tuple[str, str, str] | None = None, active: str = ACTIVE_MD):
+    h2, h3, h4 = headings or (
+        "二、主动公开政府信息情况",
+        "三、收到和处理政府信息公开申请情况",
+        "四、政府信息公开行政复议、行政诉讼情况",
+    )
+    text = "\n".join(
+        [
+            TITLE + INTRO,
+            h2,
+            active,
+            h3,
+            "| 申请人情况 | 自然人 | 商业企业 | 科研机构 | 社会公益组织 | 法律服务机构 | 其他 | 总计 |",
+            "|---|---|---|---|---|---|---|---|",
+            *requests,
+            h4,
+            APPEALS_TEXT,
+            TAIL,
+        ]
+    )
+    return nianbao.parse_bytes(text.encode(), "case.md")
+
+
+def requests_of(report) -> dict[str, list[object]]:
+    return {k: list(v.values()) for k, v in report.tables["requests"].items()}
+
+
+def expected_requests() -> dict[str, list[object]]:
+    return {r.key: values(i) for i, r in enumerate(ROWS)}
+
+
+def rules(report) -> list[str]:
+    return [f.rule for f in report.findings]
+
+
+# ---------------------------------------------------------------- sections by their titles
+def test_headings_numbered_differently_are_found_by_their_titles() -> None:
+    """Extra sections, prose headings that name a table's subject, tables under renumbered headings."""
+    prose = (
+        "二、工作机制保障\n设立政务公开工作协调小组。\n三、主动公开工作情况\n当年发布政府信息393件。\n"
+        "四、政府信息公开申请情况\n全年收到申请若干件。\n"
+    )
+    text = "\n".join(
+        [
+            TITLE + INTRO + prose,
+            "一、主动公开政府信息情况",
+            "## 表二：主动公开政府信息情况",
+            ACTIVE_MD,
+            "二、收到和处理政府信息公开申请情况",
+            "## 表三",
+            md_row(["申请人情况", "自然人", "商业企业", "科研机构", "社会公益组织", "法律服务机构", "其他", "总计"]),
+            *standard_requests(),
+            "三、政府信息公开行政复议、行政诉讼情况",
+            APPEALS_TEXT,
+            "（一）主要问题\n栏目更新不及时。\n五、其他需要报告的事项\n无。\n",
+        ]
+    )
+    r = nianbao.parse_bytes(text.encode(), "renumbered.md")
+    assert requests_of(r) == expected_requests()
+    assert r.tables["active"]["normative_documents"] == {"issued": 3, "repealed": 1, "in_force": 40}
+    assert r.tables["appeals"]["review"]["upheld"] == 1
+    missing = {f.where for f in r.findings if f.rule == "structure.missing_section"}
+    assert missing <= {"section.五"}  # 二 to 四 and 六 are there, under other numbers
+    assert "structure.missing_table" not in rules(r)
+
+
+def test_prose_of_an_extra_section_is_not_section_one() -> None:
+    from nianbao.parse.sections import section_prose
+
+    text = TITLE + INTRO + "二、工作机制保障\n设立协调小组。\n三、主动公开政府信息情况\n" + ACTIVE_MD
+    assert section_prose(text)["一"] == "本年度共收到政府信息公开申请若干件。"
+
+
+# ---------------------------------------------------------------- label-less rows by sequence
+def floated(keys: set[str], *, stray: bool = False, below: bool = False) -> list[str]:
+    """The requests rows with the rows of ``keys`` written as label-less number rows, their labels broken
+    into fragments floating outside the table (above the number row, or below it)."""
+    out: list[str] = []
+    for i, r in enumerate(ROWS):
+        if r.key not in keys:
+            out.append(md_row([r.label, *values(i)]))
+            continue
+        label = [r.label[:5], r.label[5:]] if len(r.label) > 5 else [r.label]
+        bare = [md_row(values(i)), "|---|---|---|---|---|---|---|"]
+        pieces = ["", *label, *(["1"] if stray else []), *bare] if not below else [*bare, "", *label, ""]
+        out += pieces
+    return out
+
+
+def test_label_less_rows_fill_the_rows_between_anchors_in_order() -> None:
+    keys = {"partially_granted", "withheld_internal_affairs", "unavailable_not_held", "unavailable_needs_creation"}
+    r = report_of(floated(keys, stray=True))
+    assert requests_of(r) == expected_requests()
+    assert not [f for f in r.findings if f.where.startswith("requests.") and f.rule.startswith("structure.")]
+
+
+def test_labels_floating_below_their_numbers_do_not_take_the_next_row() -> None:
+    keys = {"withheld_law_prohibited", "unavailable_unclear", "other_overdue_fee"}
+    r = report_of(floated(keys, below=True))
+    assert requests_of(r) == expected_requests()
+
+
+def test_when_label_less_rows_do_not_match_the_missing_rows_they_are_null() -> None:
+    """Two rows missing between anchors but one label-less row: which row it is cannot be told."""
+    rows = floated({"withheld_process_info"})
+    gone = ROWS.index(next(r for r in ROWS if r.key == "withheld_enforcement_file"))
+    rows = [ln for ln in rows if not ln.startswith("| " + ROWS[gone].label)]
+    r = report_of(rows)
+    got = requests_of(r)
+    assert got["withheld_process_info"] == [None] * 7
+    assert got["withheld_enforcement_file"] == [None] * 7
+    assert {k: v for k, v in got.items() if k not in ("withheld_process_info", "withheld_enforcement_file")} == {
+        k: v for k, v in expected_requests().items() if k not in ("withheld_process_info", "withheld_enforcement_file")
+    }
+    flagged = {f.where for f in r.findings if f.rule == "structure.ambiguous_cells"}
+    assert {"requests.withheld_process_info", "requests.withheld_enforcement_file"} <= flagged
+
+
+# ---------------------------------------------------------------- converter debris
+def test_split_header_words_generic_headers_and_a_header_pasted_mid_table() -> None:
+    rows = standard_requests()
+    debris = [
+        "自然人总计",
+        "商业企科研机社会公法律服",
+        md_row(["业", "构", "益组织", "务机构", "", "", "", ""]),
+        "|---|---|---|---|---|---|---|---|",
+    ]
+    generic = md_row(["", "数据1", "数据2", "数据3", "数据4", "数据5", "数据6", "数据7"])
+    rows = debris + rows[:9] + [generic, "|---|---|---|---|---|---|---|---|"] + rows[9:]
+    r = report_of(rows)
+    assert requests_of(r) == expected_requests()
+
+
+def test_a_table_split_into_one_mini_table_per_group() -> None:
+    rows = standard_requests()
+    out: list[str] = []
+    for i, line in enumerate(rows):
+        out.append(line)
+        if i in (1, 3, 11, 14, 19, 22):  # after each group: a blank line and a new table
+            out += ["", "（续表）" if i == 11 else ""]
+        if i in (2, 4, 12, 15, 20, 23):
+            out.append("|---|---|---|---|---|---|---|---|")
+    assert requests_of(report_of(out)) == expected_requests()
+
+
+def test_cells_of_a_dash_are_blank() -> None:
+    rows = standard_requests()
+    i = next(k for k, r in enumerate(ROWS) if r.key == "withheld_third_party")
+    v = values(i)
+    rows[i] = md_row([ROWS[i].label, *("-" if x == 0 else x for x in v)])
+    got = requests_of(report_of(rows))
+    assert got["withheld_third_party"] == [x if x else None for x in v]
+
+
+def test_a_header_shorter_than_its_fifteen_values() -> None:
+    appeals = """| 维持 | 纠正 | 结果 | 审结 | 结果 | 结果 | 其他 | 尚未 | 结果 | 结果 | 其他 | 尚未 |
+|---|---|---|---|---|---|---|---|---|---|---|---|
+| 2 | 1 | 0 | 0 | 3 | 0 | 1 | 0 | 0 | 1 | 0 | 0 | 0 | 0 | 0 |
+"""
+    text = TITLE + INTRO + "二、主动公开政府信息情况\n" + ACTIVE_MD + "三、收到和处理政府信息公开申请情况\n"
+    text += "\n".join(standard_requests()) + "\n四、政府信息公开行政复议、行政诉讼情况\n行政复议行政诉讼\n"
+    text += "未经复议直接起诉复议后起诉\n结果结果其他尚未\n总计\n" + appeals + TAIL
+    r = nianbao.parse_bytes(text.encode(), "appeals.md")
+    a = r.tables["appeals"]
+    assert [a["review"][k] for k in ("upheld", "corrected", "other", "pending", "total")] == [2, 1, 0, 0, 3]
+    assert a["litigation_direct"]["corrected"] == 1
+
+
+def test_a_value_with_a_remark_in_brackets_keeps_its_column() -> None:
+    active = ACTIVE_MD.replace("| 行政规范性文件 | 3 | 1 | 40 |", "| 行政规范性文件 | 22 （其中修订 16 件） | 1 | 40 |")
+    r = report_of(standard_requests(), active=active)
+    assert r.tables["active"]["normative_documents"] == {"issued": 22, "repealed": 1, "in_force": 40}
