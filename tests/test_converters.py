@@ -217,3 +217,73 @@ def test_a_value_with_a_remark_in_brackets_keeps_its_column() -> None:
     active = ACTIVE_MD.replace("| 行政规范性文件 | 3 | 1 | 40 |", "| 行政规范性文件 | 22 （其中修订 16 件） | 1 | 40 |")
     r = report_of(standard_requests(), active=active)
     assert r.tables["active"]["normative_documents"] == {"issued": 22, "repealed": 1, "in_force": 40}
+
+
+# ---------------------------------------------------------------- broken rows, every reader
+def tab_report(requests: list[str], active: str | None = None):
+    active = active or (
+        "信息内容\t本年制发件数\t本年废止件数\t现行有效件数\n规章\t0\t0\t2\n行政规范性文件\t3\t1\t40\n"
+        "信息内容\t本年处理决定数量\n行政许可\t97\n行政处罚\t5\n行政强制\t0\n"
+        "信息内容\t本年收费金额（单位：万元）\n行政事业性收费\t0\n"
+    )
+    text = TITLE + INTRO + "二、主动公开政府信息情况\n" + active + "三、收到和处理政府信息公开申请情况\n"
+    text += "申请人情况\t自然人\t商业企业\t科研机构\t社会公益组织\t法律服务机构\t其他\t总计\n"
+    text += "\n".join(requests) + "\n四、政府信息公开行政复议、行政诉讼情况\n" + APPEALS_TEXT + TAIL
+    return nianbao.parse_bytes(text.encode(), "case.txt")
+
+
+def tab_rows() -> list[str]:
+    return ["\t".join([r.label, *map(str, values(i))]) for i, r in enumerate(ROWS)]
+
+
+def test_a_label_wrapped_with_its_numbers_on_the_first_fragment_names_the_whole_row() -> None:
+    active = (
+        "信息内容\t本年制发件数\t本年废止件数\t现行有效件数\n规章\t0\t0\t2\n行政规范\t13\t2\t101\n性文件\n"
+        "信息内容\t本年处理决定数量\n行政许可\t97\n行政处罚\t5\n行政强制\t0\n"
+        "信息内容\t本年收费金额（单位：万元）\n行政事业性收费\t0\n"
+    )
+    rows = tab_rows()
+    i = next(k for k, r in enumerate(ROWS) if r.key == "withheld_internal_affairs")
+    rows[i] = "\t".join(["5.属于三类内部", *map(str, values(i))]) + "\n事务信息"
+    r = tab_report(rows, active)
+    assert r.tables["active"]["regulations"] == {"issued": 0, "repealed": 0, "in_force": 2}
+    assert r.tables["active"]["normative_documents"] == {"issued": 13, "repealed": 2, "in_force": 101}
+    assert requests_of(r) == expected_requests()
+
+
+def test_a_row_missing_its_total_keeps_its_values_in_their_columns() -> None:
+    rows = tab_rows()
+    i = next(k for k, r in enumerate(ROWS) if r.key == "granted")
+    v = values(i)
+    rows[i] = "\t".join([ROWS[i].label, *map(str, v[:-1])])  # the 总计 cell absent
+    got = requests_of(tab_report(rows))
+    assert got["granted"][:6] == v[:6]
+    assert got["granted"][6] in (None, v[6])
+
+
+def test_a_markdown_row_missing_its_total_keeps_its_columns() -> None:
+    rows = standard_requests()
+    i = next(k for k, r in enumerate(ROWS) if r.key == "withheld_process_info")
+    v = values(i)
+    rows[i] = md_row([ROWS[i].label, *v[:-1]])
+    got = requests_of(report_of(rows))["withheld_process_info"]
+    assert got[:6] == v[:6] and got[6] in (None, v[6])
+
+
+def test_html_row_missing_its_total_keeps_its_columns() -> None:
+    head = "<tr><td>申请人情况</td>" + "".join(f"<td>{c.label}</td>" for c in formats.REQUEST_COLUMNS) + "</tr>"
+    trs = []
+    for i, r in enumerate(ROWS):
+        v = values(i) if r.key != "granted" else values(i)[:-1]
+        trs.append("<tr><td>" + r.label + "</td>" + "".join(f"<td>{x}</td>" for x in v) + "</tr>")
+    page = (
+        "<html><body><p>测试区2023年政府信息公开工作年度报告</p><p>一、总体情况</p><p>无。</p>"
+        "<p>二、主动公开政府信息情况</p><table><tr><td>信息内容</td><td>本年制发件数</td><td>本年废止件数</td>"
+        "<td>现行有效件数</td></tr><tr><td>规章</td><td>0</td><td>0</td><td>2</td></tr></table>"
+        "<p>三、收到和处理政府信息公开申请情况</p><table>" + head + "".join(trs) + "</table>"
+        "<p>四、政府信息公开行政复议、行政诉讼情况</p><p>五、存在的主要问题及改进情况</p></body></html>"
+    )
+    r = nianbao.parse_bytes(page.encode(), "case.html")
+    got = requests_of(r)["granted"]
+    want = values(next(k for k, r in enumerate(ROWS) if r.key == "granted"))
+    assert got[:6] == want[:6] and got[6] in (None, want[6])

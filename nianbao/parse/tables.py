@@ -73,7 +73,10 @@ def match_rows(tokens: Sequence[Token], table: str, rows: Sequence[Row]) -> dict
         widths[t.line] = max(widths.get(t.line, 0), t.col + 1)
     numbered = Counter(widths[t.line] for t in tokens if t.kind == NUMBER)
     full_width = numbered.most_common(1)[0][0] if numbered else 0
-    for t in tokens:
+    skip: set[int] = set()
+    for idx, t in enumerate(tokens):
+        if idx in skip:
+            continue
         if t.kind == LABEL:
             run.append(t)
             continue
@@ -84,7 +87,11 @@ def match_rows(tokens: Sequence[Token], table: str, rows: Sequence[Row]) -> dict
         if t.kind == NUMBER:
             after_noise = False
         if run:
-            key = name_row("".join(r.text for r in run), table)
+            text = "".join(r.text for r in run)
+            key = name_row(text, table)
+            if key is None and t.kind == NUMBER and t.line == run[-1].line:
+                key, more = _wrapped_label(tokens, idx, text, table)
+                skip.update(more)
             if key is not None:
                 after_noise = False
                 prev = found.get(key)
@@ -107,6 +114,27 @@ def match_rows(tokens: Sequence[Token], table: str, rows: Sequence[Row]) -> dict
             continue
         current.tokens.append(t)
     return found
+
+
+def _wrapped_label(tokens: Sequence[Token], idx: int, text: str, table: str) -> tuple[str | None, list[int]]:
+    """A label wrapped with its numbers on the first fragment (``行政规范⇥13⇥2⇥101`` / ``性文件``).
+
+    When the fragment before the numbers names no row, the label-only line right after the numbers'
+    line may finish it; the whole label names the row, and that line is consumed (it is not the start of
+    the next row's label).  Returns (row, indices of the continuation's tokens).
+    """
+    line = tokens[idx].line
+    j = idx
+    while j < len(tokens) and tokens[j].line == line:
+        j += 1
+    if j == len(tokens):
+        return None, []
+    nxt = tokens[j].line
+    cont = [k for k in range(j, len(tokens)) if tokens[k].line == nxt]
+    if not all(tokens[k].kind == LABEL for k in cont):
+        return None, []
+    key = name_row(text + "".join(tokens[k].text for k in cont), table)
+    return (key, cont) if key is not None else (None, [])
 
 
 def _shift(run: Sequence[Token], widths: dict[int, int], full_width: int) -> int | None:
