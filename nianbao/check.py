@@ -207,6 +207,11 @@ PARSER_RULES: dict[str, tuple[str, str]] = {
         "every cell of a row could be told apart (cells run together or split so that more than one reading "
         "fits the arithmetic: those cells are null)",
     ),
+    "template.mixed": (
+        "warning",
+        "the report's tables all follow one template (a 2021 table 三 that keeps the single 2019 row (六)其他处理: "
+        "the three 2021 rows are 0 where it is 0, else null)",
+    ),
     "template.legacy": ("info", "the report uses the 2019 or 2021 format (a pre-2019 report has no tables to read)"),
     "source.unreadable": ("error", "the file could be opened and decoded"),
     "source.scanned": ("error", "the document has a text layer"),

@@ -287,3 +287,50 @@ def test_html_row_missing_its_total_keeps_its_columns() -> None:
     got = requests_of(r)["granted"]
     want = values(next(k for k, r in enumerate(ROWS) if r.key == "granted"))
     assert got[:6] == want[:6] and got[6] in (None, want[6])
+
+
+# ---------------------------------------------------------------- real variants of the format
+def test_a_2021_table_that_keeps_the_2019_row_other_handling() -> None:
+    rows = []
+    for i, r in enumerate(ROWS):
+        if r.key == "other_overdue_correction":
+            rows.append(md_row(["（六）其他处理", 0, 0, 0, 0, 0, 0, 0]))
+        elif r.key == "other_overdue_fee":
+            continue
+        elif r.key == "other_other":
+            continue
+        else:
+            rows.append(md_row([r.label, *values(i)]))
+    r = report_of(rows)
+    got = requests_of(r)
+    for key in ("other_overdue_correction", "other_overdue_fee", "other_other"):
+        assert got[key] == [0] * 7
+    assert "template.mixed" in rules(r) and "template.outdated" not in rules(r)
+    assert not [f for f in r.findings if f.where in ("requests.other_overdue_fee", "requests.other_other")]
+    assert r.template == "2021"
+
+
+def test_the_2019_row_other_handling_with_values_leaves_the_2021_rows_null_where_not_zero() -> None:
+    rows = [
+        md_row(["（六）其他处理", 3, 0, 0, 0, 0, 0, 3])
+        if r.key == "other_overdue_correction"
+        else md_row([r.label, *values(i)])
+        for i, r in enumerate(ROWS)
+        if r.key not in ("other_overdue_fee", "other_other")
+    ]
+    got = requests_of(report_of(rows))
+    for key in ("other_overdue_correction", "other_overdue_fee", "other_other"):
+        assert got[key] == [None, 0, 0, 0, 0, 0, None]
+
+
+def test_a_label_with_a_dropped_character_still_names_its_row() -> None:
+    rows = standard_requests()
+    i = next(k for k, r in enumerate(ROWS) if r.key == "withheld_law_prohibited")
+    rows[i] = md_row(["2.其他法律行政止公开", *values(i)])
+    assert requests_of(report_of(rows)) == expected_requests()
+
+
+def test_2021_normative_documents_under_the_2019_label() -> None:
+    active = ACTIVE_MD.replace("| 行政规范性文件 |", "| 规范性文件 |")
+    r = report_of(standard_requests(), active=active)
+    assert r.tables["active"]["normative_documents"] == {"issued": 3, "repealed": 1, "in_force": 40}

@@ -43,7 +43,32 @@ def name_row(run: str, table: str) -> str | None:
             cand = (m.end(), -m.start(), key)
             if best is None or cand > best:
                 best = cand
-    return best[2] if best else None
+    if best:
+        return best[2]
+    return _one_dropped(run, table)
+
+
+# group labels of the requests table: a run ending in one names no row, whatever it resembles
+_GROUP_END = re.compile(r"(不予公开|无法提供|不予处理|其他处理|办理结果)$")
+
+
+def _one_dropped(run: str, table: str) -> str | None:
+    """The row a label with one character dropped names (``2.其他法律行政止公开``), if only one row fits.
+
+    Each plain key of four or more characters, less any one character, is looked for in the run; the row
+    is taken only when exactly one row has such a near match.
+    """
+    if _GROUP_END.search(run):
+        return None
+    hits = set()
+    for row in _ROWSETS[table]:
+        for key in row.keys:
+            plain = key.strip("^$")
+            if len(plain) < 4 or re.search(r"[\\()\[\]|.*+?{}]", plain):
+                continue
+            if any(plain[:i] + plain[i + 1 :] in run for i in range(len(plain))):
+                hits.add(row.key)
+    return hits.pop() if len(hits) == 1 else None
 
 
 @dataclass
@@ -414,8 +439,14 @@ def extract_requests(
         out[row.key] = dict(zip(cols, counts))
         if rule:
             findings.append(_unplaced("requests", row, cols, counts, rule))
+    mixed = _mixed_other_handling(found, out, template, n, holds, data_col)
+    if mixed is not None:
+        findings = [f for f in findings if f.where not in {f"requests.{k}" for k in _OTHER_2021}]
+        findings.append(mixed)
     for key in found:
-        if key not in out and any(t.kind == NUMBER for t in found[key].tokens):
+        if key not in out and key != "other_handling" * (mixed is not None) and any(
+            t.kind == NUMBER for t in found[key].tokens
+        ):
             row = next(r for r in _ALL_REQUEST_ROWS if r.key == key)
             findings.append(
                 Finding(
@@ -428,6 +459,45 @@ def extract_requests(
                 )
             )
     return out, findings, bool(found)
+
+
+_OTHER_2021 = ("other_overdue_correction", "other_overdue_fee", "other_other")
+
+
+def _mixed_other_handling(
+    found: dict[str, RowCells],
+    out: dict[str, dict[str, Value | None]],
+    template: str,
+    n: int,
+    holds: Callable[[tuple[Value, ...]], bool],
+    data_col: int | None,
+) -> Finding | None:
+    """A 2021 table 三 that keeps the single 2019 row (六)其他处理 in place of its three rows.
+
+    The three 2021 rows are 0 where the 2019 row is 0 (their sum is 0, so each is); where it is not 0,
+    how it splits cannot be told: null.  Changes ``out`` in place; returns the ``template.mixed`` finding.
+    """
+    rc = found.get("other_handling")
+    if template != "2021" or rc is None or any(k in found for k in _OTHER_2021):
+        return None
+    if not any(t.kind == NUMBER for t in rc.tokens):
+        return None
+    parts, _rule = place(rc, n, holds, data_col)
+    old = [_count(v) for v in values(parts)]
+    cols = [c.key for c in formats.REQUEST_COLUMNS]
+    for key in _OTHER_2021:
+        out[key] = {c: (0 if v == 0 else None) for c, v in zip(cols, old)}
+    said = "、".join(str(v) if v is not None else "空" for v in old)
+    return Finding(
+        "template.mixed",
+        "warning",
+        "requests.other_handling",
+        f"这是2021版格式的报告，但第三部分表格仍用2019版的一行“(六)其他处理”（{said}），没有2021版的三行"
+        "“1.申请人无正当理由逾期不补正…”“2.申请人逾期未按收费通知要求缴纳费用…”“3.其他”："
+        "该行为0的列，三行都记为0；不为0的列无法拆分到三行，已留空。",
+        expected="template 2021",
+        found="(六)其他处理",
+    )
 
 
 def extract_active(
