@@ -295,11 +295,7 @@ def test_a_2021_table_that_keeps_the_2019_row_other_handling() -> None:
     for i, r in enumerate(ROWS):
         if r.key == "other_overdue_correction":
             rows.append(md_row(["（六）其他处理", 0, 0, 0, 0, 0, 0, 0]))
-        elif r.key == "other_overdue_fee":
-            continue
-        elif r.key == "other_other":
-            continue
-        else:
+        elif r.key not in ("other_overdue_fee", "other_other"):
             rows.append(md_row([r.label, *values(i)]))
     r = report_of(rows)
     got = requests_of(r)
