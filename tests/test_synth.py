@@ -158,7 +158,7 @@ def test_every_shape_and_trait_renders_every_label(shape: str, trait: str, templ
     rep = random_report(random.Random(seed), template)
     r = render(rep, shape, random.Random(seed), traits=[trait] if trait else [])
     assert r.shape == shape and set(r.traits) <= set(TRAITS[shape])
-    assert r.name.endswith(".html" if shape.startswith("html") else ".txt")
+    assert r.name.endswith(".html" if shape.startswith("html") else ".md" if shape == "md_converter" else ".txt")
     if trait == "encoding_utf8_bom":
         assert r.data.startswith(b"\xef\xbb\xbf")
     elif trait == "encoding_utf16":
