@@ -76,6 +76,34 @@ def _candidates(lines: list[str]) -> tuple[list[tuple[int, str]], list[int]]:
     return cands, others
 
 
+# （一）主要问题 · 1．存在问题: a numbered sub-heading standing where its section's own heading was lost
+SUBHEADING = re.compile(r"^[#*\s]*[(（]?[一二三四五六七八九十\d]{1,2}[)）、.．]?\s*(.{2,20})$")
+
+
+def _subheading_for_missing(lines: list[str], found: dict[str, int]) -> None:
+    """Sections 五 and 六 whose heading a converter lost start at their first sub-heading naming them.
+
+    Only lines after the tables' headings and before the next section found count, so a sub-heading
+    of section 一 that happens to say 主要问题 never stands for 五.
+    """
+    for number in ("五", "六"):
+        if number in found:
+            continue
+        k = _NUMBERS[number]
+        lo = max((found[s.number] for s in SECTIONS[:k] if s.number in found), default=-1)
+        if lo < 0 or not any(n in found for n in TABLE_SECTIONS):
+            continue
+        hi = min(
+            (found[s.number] for s in SECTIONS[k + 1 :] if s.number in found and found[s.number] > lo),
+            default=len(lines),
+        )
+        for i in range(lo + 1, hi):
+            m = SUBHEADING.match(lines[i].strip())
+            if m and any(key in label_key(m.group(1)) for key in SECTIONS[k].keys):
+                found[number] = i
+                break
+
+
 class Sections(dict[str, int]):
     """Section number -> its heading line; ``cuts`` are all lines where a section's text ends."""
 
@@ -105,6 +133,7 @@ def find_sections(lines: list[str]) -> Sections:
             found[number] = (after or mine)[0]
         else:
             found[number] = mine[0]
+    _subheading_for_missing(lines, found)
     chosen = set(found.values())
     # a losing heading of another section still ends the text before it; one of the same table does not
     # (``表二：…`` under ``一、主动公开政府信息情况`` belongs to it)
