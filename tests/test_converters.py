@@ -365,3 +365,13 @@ def test_a_section_really_missing_is_still_reported() -> None:
     text += "六、其他需要报告的事项\n无。\n"
     r = nianbao.parse_bytes(text.encode(), "no5.md")
     assert [f.where for f in r.findings if f.rule == "structure.missing_section"] == ["section.五"]
+
+
+def test_active_label_less_row_with_its_label_floating_below() -> None:
+    active = ACTIVE_MD.replace(
+        "| 行政规范性文件 | 3 | 1 | 40 |\n", "\n| 3 | 1 | 40 |\n|---|---|---|\n\n行政规范\n性文件\n"
+    )
+    r = report_of(standard_requests(), active=active)
+    assert r.tables["active"]["regulations"] == {"issued": 0, "repealed": 0, "in_force": 2}
+    assert r.tables["active"]["normative_documents"] == {"issued": 3, "repealed": 1, "in_force": 40}
+    assert r.tables["active"]["licensing"] == {"decisions": 97}

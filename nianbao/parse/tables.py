@@ -444,8 +444,10 @@ def extract_requests(
         findings = [f for f in findings if f.where not in {f"requests.{k}" for k in _OTHER_2021}]
         findings.append(mixed)
     for key in found:
-        if key not in out and key != "other_handling" * (mixed is not None) and any(
-            t.kind == NUMBER for t in found[key].tokens
+        if (
+            key not in out
+            and key != "other_handling" * (mixed is not None)
+            and any(t.kind == NUMBER for t in found[key].tokens)
         ):
             row = next(r for r in _ALL_REQUEST_ROWS if r.key == key)
             findings.append(
@@ -510,11 +512,27 @@ def extract_active(
     out: dict[str, dict[str, Value | None]] = {}
     findings: list[Finding] = []
     by_width: dict[int, int | None] = {}
+    # label-less rows of three numbers (the widest rows; narrower ones cannot be told from a wide row's
+    # blank-padded cells) go to the three-field rows by their order
+    wide = [r for r in rows if len(r.fields) == 3]
+    aligned, undecided = align_by_sequence(
+        {k: v for k, v in found.items() if k in {r.key for r in wide}},
+        tokens,
+        wide,
+        {r.key for r in wide},
+        3,
+        data_column({k: v for k, v in found.items() if len(_fields(rows, k)) == 3}, 3),
+    )
+    found = {**{k: v for k, v in found.items() if len(_fields(rows, k)) != 3}, **aligned}
     for row in rows:
         n = len(row.fields)
         if n not in by_width:
             by_width[n] = data_column({k: v for k, v in found.items() if len(_fields(rows, k)) == n}, n)
         rc = found.get(row.key)
+        if row.key in undecided:
+            out[row.key] = dict.fromkeys(row.fields)
+            findings.append(_unordered("active", row, list(row.fields)))
+            continue
         if rc is None:
             out[row.key] = dict.fromkeys(row.fields)
             findings.append(_missing("active", row, None))
