@@ -341,7 +341,7 @@ def _bare_full_lines(tokens: Sequence[Token], n: int) -> dict[int, list[Token]]:
         if any(t.kind in (LABEL, PROSE) for t in ts):
             continue
         nums = sum(t.kind == NUMBER for t in ts)
-        if nums and (nums == n or len(ts) == n):
+        if nums == n or len(ts) == n:  # n cells: a row of blanks (``-``) is a row too
             out[line] = ts
     return out
 
@@ -364,13 +364,41 @@ def align_by_sequence(
     line that is not a whole row (a stray ``1``) is ignored.  Returns (rows, undecided row keys).
     """
     bare = _bare_full_lines(tokens, n)
-    anchors = {
-        k: rc.label_line
-        for k, rc in found.items()
-        if any(t.kind == NUMBER and t.line == rc.label_line for t in rc.tokens) and rc.label_line not in bare
-    }
-    if not bare or not anchors:
+    hard: dict[str, int] = {}
+    soft: dict[str, int] = {}  # a label line of blank cells (``-``) right before a label-less row
+    lines = sorted({t.line for t in tokens})
+    following = dict(pairwise(lines))
+    for k, rc in found.items():
+        on = [t for t in rc.tokens if t.line == rc.label_line]
+        if rc.label_line in bare:
+            continue
+        if any(t.kind == NUMBER for t in on):
+            hard[k] = rc.label_line
+        elif len(on) >= n:
+            (soft if following.get(rc.label_line) in bare else hard)[k] = rc.label_line
+    if not bare or not (hard or soft):
         return found, set()
+    # the blanks of a soft anchor are either its own cells (``-``) or the padding of a label whose values
+    # are the next row: take the reading under which every label-less row has its place
+    readings = [_by_sequence(found, bare, order, wanted, {**hard, **soft}, n, data_col)]
+    if soft:
+        readings.append(_by_sequence(found, bare, order, wanted, hard, n, data_col))
+    best = min(readings, key=lambda r: (not r[2], len(r[1])))
+    return best[0], best[1]
+
+
+def _by_sequence(
+    found: dict[str, RowCells],
+    bare: dict[int, list[Token]],
+    order: Sequence[Row],
+    wanted: set[str],
+    anchors: dict[str, int],
+    n: int,
+    data_col: int | None,
+) -> tuple[dict[str, RowCells], set[str], bool]:
+    """(rows, undecided rows, whether every label-less row found its place) for one choice of anchors."""
+    if not anchors:
+        return found, set(), False
     keys = [r.key for r in order if r.key in wanted or r.key in anchors]
     out: dict[str, RowCells] = {}
     for k, rc in found.items():
@@ -380,12 +408,14 @@ def align_by_sequence(
             kept = on_line if full else [t for t in rc.tokens if t.line not in bare]
             out[k] = replace(rc, tokens=kept)
     undecided: set[str] = set()
+    consistent = True
     marks = [(-1, -1)] + [(i, anchors[k]) for i, k in enumerate(keys) if k in anchors] + [(len(keys), 1 << 30)]
     for (i, lo), (j, hi) in pairwise(marks):
         missing = keys[i + 1 : j]
-        if not missing:
-            continue
         between = sorted(line for line in bare if lo < line < hi)
+        if not missing:
+            consistent &= not between
+            continue
         if not between or lo > hi:  # nothing label-less here: the rows keep what their labels found
             for k in missing:
                 own = [t for t in found[k].tokens if t.line not in bare] if k in found else []
@@ -396,13 +426,14 @@ def align_by_sequence(
             continue
         if len(between) != len(missing):
             undecided.update(missing)
+            consistent = False
             continue
         for k, line in zip(missing, between):
             ts = bare[line]
             if len(ts) == n and data_col is not None:  # n cells: they stand in the grid's value columns
                 ts = [t._replace(col=data_col + c) for c, t in enumerate(ts)]
             out[k] = RowCells(k, list(ts), label_line=line, label_col=-1)
-    return out, undecided
+    return out, undecided, consistent
 
 
 # ------------------------------------------------------------------ the three tables
@@ -417,6 +448,9 @@ def extract_requests(
     found = match_rows(tokens, "requests", _ALL_REQUEST_ROWS)
     data_col = data_column(found, n)
     wanted = {r.key for r in formats.request_rows(template)}
+    old = found.get("other_handling")
+    if template == "2021" and old is not None and any(t.line == old.label_line for t in old.tokens):
+        wanted -= set(_OTHER_2021)  # the 2019 row stands in their place (template.mixed)
     found, undecided = align_by_sequence(found, tokens, _ALL_REQUEST_ROWS, wanted, n, data_col)
     out: dict[str, dict[str, Value | None]] = {}
     findings: list[Finding] = []

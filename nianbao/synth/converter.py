@@ -11,6 +11,7 @@ order, so a perfect parser reads every cell: the expectation is the report itsel
 
 from __future__ import annotations
 
+import copy
 import random
 from collections.abc import Sequence
 
@@ -18,7 +19,16 @@ from .. import formats
 from ..model import Report
 from .layout import Block
 
-TRAITS = ("renumbered_headings", "floating_labels", "split_header_words", "mini_tables", "stray_numbers")
+TRAITS = (
+    "renumbered_headings",
+    "floating_labels",
+    "split_header_words",
+    "mini_tables",
+    "stray_numbers",
+    "dash_cells",  # zeros of the requests table written as ``-`` (blank: null)
+    "old_other_row",  # a 2021 table 三 keeping the single 2019 row (六)其他处理 (template.mixed)
+)
+_OTHER_2021 = ("other_overdue_correction", "other_overdue_fee", "other_other")
 
 _FULLWIDTH = str.maketrans({**{str(i): chr(0xFF10 + i) for i in range(10)}, "-": "－"})
 _GROUP_OF = {"withheld": "（三）不予公开", "unavailable": "（四）无法提供", "not_processed": "（五）不予处理"}
@@ -27,9 +37,10 @@ _GROUP_OF = {"withheld": "（三）不予公开", "unavailable": "（四）无�
 class _Writer:
     """Lines of a converted document: a markdown row opens a new mini-table after any text line."""
 
-    def __init__(self, rng: random.Random, fullwidth: bool) -> None:
+    def __init__(self, rng: random.Random, fullwidth: bool, dash: bool = False) -> None:
         self.rng = rng
         self.fullwidth = fullwidth
+        self.dash = dash  # write zeros as "-"
         self.lines: list[str] = []
         self.in_table = False
 
@@ -49,6 +60,8 @@ class _Writer:
     def value(self, v: object) -> str:
         if v is None:
             return ""
+        if self.dash and v == 0:
+            return "-"
         s = f"{v:.2f}" if isinstance(v, float) else str(v)
         return s.translate(_FULLWIDTH) if self.fullwidth else s
 
@@ -90,13 +103,21 @@ def _requests(w: _Writer, report: Report, t: str, traits: set[str]) -> None:
         inner = [r.key for r in rows[1:-1]]
         floating = set(rng.sample(inner, rng.randint(2, min(8, len(inner)))))
     seen_groups: set[str] = set()
+    old_row = "old_other_row" in traits and t == "2021"
+    w.dash = "dash_cells" in traits
     for r in rows:
         vals = [report.tables["requests"][r.key][c] for c in cols]
+        if old_row and r.key in _OTHER_2021:
+            if r.key != _OTHER_2021[0]:
+                continue
+            olds = [[report.tables["requests"][k][c] for c in cols] for k in _OTHER_2021]
+            w.row(["（六）其他处理", *(sum(x) for x in zip(*olds))])
+            continue
         group = formats.request_group(r.key)
         if r.key.startswith("other_") and r.key != "other_handling":
             group = "other"
         lead: list[str] = []
-        if group and group not in seen_groups:
+        if group and group not in seen_groups and not (old_row and group == "other"):
             seen_groups.add(group)
             lead = fragments(_GROUP_OF.get(group, "（六）其他处理"), rng)
         if r.key not in floating:
@@ -156,7 +177,25 @@ def converter_text(report: Report, blocks: list[Block], rng: random.Random, trai
             elif section == "三":
                 _requests(w, report, t, traits)
             else:
+                w.dash = False
                 _appeals(w, report, traits)
         elif b.text:
             w.text(b.text)
     return "\n".join(w.lines) + "\n"
+
+
+def expected_tables(report: Report, traits: set[str]) -> dict[str, dict[str, dict[str, object]]]:
+    """What a perfect parser reads: the report, less what the traits made unknowable."""
+    tables = copy.deepcopy(report.tables)
+    req = tables["requests"]
+    if "dash_cells" in traits:
+        for row in req.values():
+            for c, v in row.items():
+                if v == 0:
+                    row[c] = None
+    if "old_other_row" in traits and report.template == "2021":
+        for c in req[_OTHER_2021[0]]:
+            old = sum(report.tables["requests"][k][c] or 0 for k in _OTHER_2021)
+            for k in _OTHER_2021:
+                req[k][c] = 0 if old == 0 and "dash_cells" not in traits else None
+    return tables
