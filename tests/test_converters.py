@@ -375,3 +375,13 @@ def test_active_label_less_row_with_its_label_floating_below() -> None:
     assert r.tables["active"]["regulations"] == {"issued": 0, "repealed": 0, "in_force": 2}
     assert r.tables["active"]["normative_documents"] == {"issued": 3, "repealed": 1, "in_force": 40}
     assert r.tables["active"]["licensing"] == {"decisions": 97}
+
+
+def test_a_near_label_that_also_carries_another_rows_key_names_no_row() -> None:
+    """Two labels interleaved character by character (a bad text layer): the near match is not trusted."""
+    rows = standard_requests()
+    i = next(k for k, r in enumerate(ROWS) if r.key == "withheld_law_prohibited")
+    rows[i] = md_row(["属其国他家法律秘密行政止公开", *values(i)])
+    got = requests_of(report_of(rows))
+    assert got["withheld_law_prohibited"] in ([None] * 7, values(i))
+    assert got["withheld_state_secret"] == values(i - 1)

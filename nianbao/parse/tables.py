@@ -61,14 +61,23 @@ def _one_dropped(run: str, table: str) -> str | None:
     if _GROUP_END.search(run):
         return None
     hits = set()
+    traces = set()  # rows whose key is spread through the run (two labels interleaved, as in a bad PDF)
     for row in _ROWSETS[table]:
         for key in row.keys:
             plain = key.strip("^$")
-            if len(plain) < 4 or re.search(r"[\\()\[\]|.*+?{}]", plain):
+            if len(plain) < 3 or re.search(r"[\\()\[\]|.*+?{}]", plain):
                 continue
-            if any(plain[:i] + plain[i + 1 :] in run for i in range(len(plain))):
+            if len(plain) >= 4 and any(plain[:i] + plain[i + 1 :] in run for i in range(len(plain))):
                 hits.add(row.key)
-    return hits.pop() if len(hits) == 1 else None
+            elif _spread(plain, run):
+                traces.add(row.key)
+    return hits.pop() if len(hits) == 1 and not traces - hits else None
+
+
+def _spread(key: str, text: str) -> bool:
+    """Whether the characters of ``key`` occur in ``text`` in order (not necessarily together)."""
+    it = iter(text)
+    return all(ch in it for ch in key)
 
 
 @dataclass
