@@ -385,3 +385,13 @@ def test_a_near_label_that_also_carries_another_rows_key_names_no_row() -> None:
     got = requests_of(report_of(rows))
     assert got["withheld_law_prohibited"] in ([None] * 7, values(i))
     assert got["withheld_state_secret"] == values(i - 1)
+
+
+def test_a_near_label_must_read_as_the_rows_own_label() -> None:
+    """``本年新`` is ``本年新收`` less a character, but ``本年新制作数量`` is a header, not that row."""
+    from nianbao.parse.tables import match_rows, name_row
+
+    match_rows([], "requests", formats.REQUEST_ROWS)
+    assert name_row("2其他法律行政止公开", "requests") == "withheld_law_prohibited"
+    assert name_row("信息内容本年新制作数量", "requests") is None
+    assert name_row("1属于国家秘", "requests") == "withheld_state_secret"  # a label broken before its last character

@@ -18,6 +18,7 @@ from itertools import combinations, pairwise
 from .. import formats
 from ..formats import Row
 from ..model import Finding
+from ..readers.normalize import label_key
 from .cells import BLANK, LABEL, NUMBER, PROSE, Token
 from .numbers import Part, Value, resolve, scale, tidy, whole
 
@@ -68,10 +69,25 @@ def _one_dropped(run: str, table: str) -> str | None:
             if len(plain) < 3 or re.search(r"[\\()\[\]|.*+?{}]", plain):
                 continue
             if len(plain) >= 4 and any(plain[:i] + plain[i + 1 :] in run for i in range(len(plain))):
-                hits.add(row.key)
+                if _label_tail(run, label_key(row.label)) >= max(4, 0.6 * len(label_key(row.label))):
+                    hits.add(row.key)
             elif _spread(plain, run):
                 traces.add(row.key)
     return hits.pop() if len(hits) == 1 and not traces - hits else None
+
+
+def _label_tail(run: str, label: str) -> int:
+    """How many characters at the end of ``run`` are the official label's, in order, with some left out."""
+    j = len(label) - 1
+    n = 0
+    for ch in reversed(run):
+        while j >= 0 and label[j] != ch:
+            j -= 1
+        if j < 0:
+            break
+        n += 1
+        j -= 1
+    return n
 
 
 def _spread(key: str, text: str) -> bool:
