@@ -44,10 +44,11 @@ def _any_row() -> re.Pattern[str]:
     return re.compile("|".join([*words, "办理结果", "申请人情况"]))
 
 
-def _title_sections(number: str, rest: str) -> list[str]:
+@lru_cache(maxsize=4096)
+def _title_sections(number: str, rest: str) -> tuple[str, ...]:
     """The sections a heading's title names; the one its own number gives first."""
     named = [s.number for s in SECTIONS if any(key in rest for key in s.keys)]
-    return sorted(named, key=lambda s: s != number)
+    return tuple(sorted(named, key=lambda s: s != number))
 
 
 def _candidates(lines: list[str]) -> tuple[list[tuple[int, str]], list[int]]:
@@ -55,11 +56,11 @@ def _candidates(lines: list[str]) -> tuple[list[tuple[int, str]], list[int]]:
     cands: list[tuple[int, str]] = []
     others: list[int] = []
     for i, line in enumerate(lines):
-        if len(line) > 80 or "\t" in line.strip() or "|" in line:
-            continue
         s = line.strip()
+        if len(s) > 80 or "\t" in s or "|" in s or not s:
+            continue
         m = HEADING.match(s)
-        t = None if m else TABLE_HEADING.match(s)
+        t = None if m or "表" not in s else TABLE_HEADING.match(s)
         if m:
             number, rest = m.group(1), label_key(m.group(2))
         elif t:

@@ -358,16 +358,22 @@ def data_column(found: dict[str, RowCells], n: int) -> int | None:
 
 def _bare_full_lines(tokens: Sequence[Token], n: int) -> dict[int, list[Token]]:
     """Lines that are a whole row without a label: exactly ``n`` values, or ``n`` cells, and nothing else."""
-    by_line: dict[int, list[Token]] = {}
-    for t in tokens:
-        by_line.setdefault(t.line, []).append(t)
     out: dict[int, list[Token]] = {}
-    for line, ts in by_line.items():
-        if any(t.kind in (LABEL, PROSE) for t in ts):
+    line = -1
+    cur: list[Token] | None = None  # None: the line has a label
+    for t in (*tokens, Token(LABEL, "", -2, 0)):  # tokens come line by line; a sentinel ends the last
+        if t.line != line:
+            if cur:
+                nums = sum(x.kind == NUMBER for x in cur)
+                if nums == n or len(cur) == n:  # n cells: a row of blanks (``-``) is a row too
+                    out[line] = cur
+            line, cur = t.line, []
+        if cur is None:
             continue
-        nums = sum(t.kind == NUMBER for t in ts)
-        if nums == n or len(ts) == n:  # n cells: a row of blanks (``-``) is a row too
-            out[line] = ts
+        if t.kind in (LABEL, PROSE):
+            cur = None
+        else:
+            cur.append(t)
     return out
 
 
@@ -389,6 +395,8 @@ def align_by_sequence(
     line that is not a whole row (a stray ``1``) is ignored.  Returns (rows, undecided row keys).
     """
     bare = _bare_full_lines(tokens, n)
+    if not bare:
+        return found, set()
     hard: dict[str, int] = {}
     soft: dict[str, int] = {}  # a label line of blank cells (``-``) right before a label-less row
     lines = sorted({t.line for t in tokens})
