@@ -395,3 +395,12 @@ def test_a_near_label_must_read_as_the_rows_own_label() -> None:
     assert name_row("2其他法律行政止公开", "requests") == "withheld_law_prohibited"
     assert name_row("信息内容本年新制作数量", "requests") is None
     assert name_row("1属于国家秘", "requests") == "withheld_state_secret"  # a label broken before its last character
+
+
+def test_a_line_break_inside_a_markdown_cell() -> None:
+    rows = standard_requests()
+    i = next(k for k, r in enumerate(ROWS) if r.key == "withheld_law_prohibited")
+    rows[i] = md_row(["2.其他法律行政法规禁<br>止公开", *values(i)])
+    j = next(k for k, r in enumerate(ROWS) if r.key == "other_overdue_fee")
+    rows[j] = md_row(["2.申请人逾期未按收费通知要求缴<br/>纳费用、行政机关不再处理其政府信息公开申请", *values(j)])
+    assert requests_of(report_of(rows)) == expected_requests()

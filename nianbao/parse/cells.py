@@ -35,6 +35,9 @@ NOISE = re.compile(
 REMARKED = re.compile(r"^([^()]{1,40}?)\s*\([^()]{1,60}\)\s*$")
 
 
+_BR = re.compile(r"<br\s*/?>", re.I)
+
+
 class Token(NamedTuple):
     """One cell (or the label or numbers part of one), where it stands: a tuple, as pages make thousands."""
 
@@ -74,6 +77,8 @@ def _line_cells(line: str) -> tuple[tuple[str, str, int, tuple[Part, ...]], ...]
     """(kind, text, column, numbers) of a line's cells (cached: the same lines recur in every report)."""
     if not line.strip() or NOISE.match(line):
         return ()
+    if "<" in line:  # converters write a line break inside a markdown cell as <br>: the cell goes on
+        line = _BR.sub(" ", line)
     out: list[tuple[str, str, int, tuple[Part, ...]]] = []
     for j, cell in enumerate(split_cells(line)):
         if cell == SPAN:  # a cell spanning columns goes on: no cell of its own, but the columns still count
