@@ -404,3 +404,18 @@ def test_a_line_break_inside_a_markdown_cell() -> None:
     j = next(k for k, r in enumerate(ROWS) if r.key == "other_overdue_fee")
     rows[j] = md_row(["2.申请人逾期未按收费通知要求缴<br/>纳费用、行政机关不再处理其政府信息公开申请", *values(j)])
     assert requests_of(report_of(rows)) == expected_requests()
+
+
+def test_a_column_lost_with_its_value_spilled_beside_the_row_gives_no_shifted_value() -> None:
+    """``| 行政规范性文件 | 1 | 40 |`` with ``22 （其中修订 16 件）`` on a line of its own above or below: which
+    column lost its value cannot be told, so no value is placed in the wrong column."""
+    row = "| 行政规范性文件 | 3 | 1 | 40 |"
+    for spilled in (
+        "22 （其中修订 16 件）\n| 行政规范性文件 | 1 | 40 |",
+        "| 行政规范性文件 | 1 | 40 |\n22 （其中修订 16 件）",
+        "| 行政规范性文件 |  | 1 | 40 |\n\n22 （其中修订 16 件）\n",
+    ):
+        r = report_of(standard_requests(), active=ACTIVE_MD.replace(row, spilled))
+        got = r.tables["active"]["normative_documents"]
+        assert all(v is None or v == w for v, w in zip(got.values(), (22, 1, 40))), (spilled, got)
+        assert r.tables["active"]["regulations"] == {"issued": 0, "repealed": 0, "in_force": 2}

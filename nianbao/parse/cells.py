@@ -98,8 +98,8 @@ def _classify(cell: str) -> tuple[tuple[str, str, tuple[Part, ...]], ...]:
     if is_number_cell(cell):
         return ((NUMBER, cell, tuple(parts(cell))),)
     r = REMARKED.match(cell)
-    if r and is_number_cell(r.group(1)):
-        return _classify(r.group(1))
+    if r and is_number_cell(r.group(1)):  # the text keeps the remark: a value spilled out of its row shows it
+        return tuple((kind, cell if kind == NUMBER else text, ps) for kind, text, ps in _classify(r.group(1)))
     m = LABEL_THEN_NUMBERS.match(cell)
     if m and len(label_key(m.group(1))) <= MAX_LABEL and not m.group(1).rstrip().endswith(("第", "共")):
         return ((LABEL, label_key(m.group(1)), ()), (NUMBER, m.group(2), tuple(parts(m.group(2)))))

@@ -122,6 +122,8 @@ def match_rows(tokens: Sequence[Token], table: str, rows: Sequence[Row]) -> dict
             last_label_col[t.line] = t.col
         widths[t.line] = max(widths.get(t.line, 0), t.col + 1)
     numbered = Counter(widths[t.line] for t in tokens if t.kind == NUMBER)
+    per_line = Counter(t.line for t in tokens)
+    spilled = {t.line for t in tokens if t.kind == NUMBER and "(" in t.text and per_line[t.line] == 1}
     full_width = numbered.most_common(1)[0][0] if numbered else 0
     skip: set[int] = set()
     for idx, t in enumerate(tokens):
@@ -162,7 +164,14 @@ def match_rows(tokens: Sequence[Token], table: str, rows: Sequence[Row]) -> dict
             continue
         if t.kind == BLANK and (after_noise or last_label_col.get(t.line, -1) > t.col):
             continue
+        if t.kind == NUMBER and t.line in spilled:
+            continue
         current.tokens.append(t)
+    # a value with a remark alone on its line (``22 （其中修订 16 件）``) is a cell spilled out of a row beside
+    # it that lost its column: which column cannot be told, so those rows are placed by order only
+    for rc in found.values():
+        if any(abs(s - rc.label_line) <= 2 for s in spilled):
+            rc.shift = None
     return found
 
 
