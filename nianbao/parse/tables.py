@@ -501,14 +501,12 @@ def extract_requests(
         return all(isinstance(x, int) and x >= 0 for x in v) and sum(v[:-1]) == v[-1]
 
     for row in formats.request_rows(template):
-        rc = found.get(row.key)
-        if row.key in undecided:
-            out[row.key] = dict.fromkeys(cols)
-            findings.append(_unordered("requests", row, cols))
-            continue
+        rc = None if row.key in undecided else found.get(row.key)
         if rc is None:
             out[row.key] = dict.fromkeys(cols)
-            findings.append(_missing("requests", row, None))
+            findings.append(
+                _unordered("requests", row, cols) if row.key in undecided else _missing("requests", row, None)
+            )
             continue
         parts, rule = place(rc, n, holds, data_col)
         counts = [_count(v) for v in values(parts)]
@@ -604,14 +602,11 @@ def extract_active(
         n = len(row.fields)
         if n not in by_width:
             by_width[n] = data_column({k: v for k, v in found.items() if len(_fields(rows, k)) == n}, n)
-        rc = found.get(row.key)
-        if row.key in undecided:
-            out[row.key] = dict.fromkeys(row.fields)
-            findings.append(_unordered("active", row, list(row.fields)))
-            continue
+        rc = None if row.key in undecided else found.get(row.key)
         if rc is None:
             out[row.key] = dict.fromkeys(row.fields)
-            findings.append(_missing("active", row, None))
+            unsure = row.key in undecided
+            findings.append(_unordered("active", row, list(row.fields)) if unsure else _missing("active", row, None))
             continue
         parts, rule = place(rc, n, None, by_width[n] if by_width[n] is not None else by_width.get(3))
         fixed: list[Value | None] = []
