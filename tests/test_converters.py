@@ -165,8 +165,9 @@ def test_when_label_less_rows_do_not_match_the_missing_rows_they_are_null() -> N
     assert {k: v for k, v in got.items() if k not in ("withheld_process_info", "withheld_enforcement_file")} == {
         k: v for k, v in expected_requests().items() if k not in ("withheld_process_info", "withheld_enforcement_file")
     }
-    flagged = {f.where for f in r.findings if f.rule == "structure.ambiguous_cells"}
-    assert {"requests.withheld_process_info", "requests.withheld_enforcement_file"} <= flagged
+    flagged = {f.where: f.message for f in r.findings if f.rule == "structure.ambiguous_cells"}
+    assert {"requests.withheld_process_info", "requests.withheld_enforcement_file"} <= set(flagged)
+    assert "自然人" in flagged["requests.withheld_process_info"]  # cells named by their Chinese labels
 
 
 # ---------------------------------------------------------------- converter debris

@@ -505,7 +505,9 @@ def extract_requests(
         if rc is None:
             out[row.key] = dict.fromkeys(cols)
             findings.append(
-                _unordered("requests", row, cols) if row.key in undecided else _missing("requests", row, None)
+                _unordered("requests", row, [c.label for c in formats.REQUEST_COLUMNS])
+                if row.key in undecided
+                else _missing("requests", row, None)
             )
             continue
         parts, rule = place(rc, n, holds, data_col)
@@ -606,7 +608,8 @@ def extract_active(
         if rc is None:
             out[row.key] = dict.fromkeys(row.fields)
             unsure = row.key in undecided
-            findings.append(_unordered("active", row, list(row.fields)) if unsure else _missing("active", row, None))
+            labels = [formats.field_label(template, f) for f in row.fields]
+            findings.append(_unordered("active", row, labels) if unsure else _missing("active", row, None))
             continue
         parts, rule = place(rc, n, None, by_width[n] if by_width[n] is not None else by_width.get(3))
         fixed: list[Value | None] = []
@@ -712,12 +715,16 @@ def _missing(table: str, row: Row, _cols: object) -> Finding:
 
 
 def _unordered(table: str, row: Row, cols: list[str]) -> Finding:
+    """The finding for a row whose label floated away and whose numbers the row order cannot place.
+
+    ``cols`` are the columns' Chinese labels.
+    """
     return Finding(
         "structure.ambiguous_cells",
         "warning",
         f"{table}.{row.key}",
-        f"“{row.label}”一行的标签与数字分开排版，表中无标签的数字行与缺少的行数目不符，"
-        f"无法按行序确定哪一行是它的数字，以下单元格已留空：{'、'.join(cols)}。",
+        f"“{row.label}”一行的标签与数字分开排版，表中没有标签的数字行与缺少标签的行数目不符或次序错乱，"
+        f"无法按行序确定哪一行数字属于它，以下单元格已留空：{'、'.join(cols)}。",
         expected=len(cols),
         found=0,
     )
