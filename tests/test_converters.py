@@ -420,3 +420,15 @@ def test_a_column_lost_with_its_value_spilled_beside_the_row_gives_no_shifted_va
         got = r.tables["active"]["normative_documents"]
         assert all(v is None or v == w for v, w in zip(got.values(), (22, 1, 40))), (spilled, got)
         assert r.tables["active"]["regulations"] == {"issued": 0, "repealed": 0, "in_force": 2}
+
+
+def test_labels_set_apart_as_a_column_then_the_number_rows_in_order() -> None:
+    """A converter that keeps the label column apart: all labels first, then one number row per label."""
+    rows = [r.label for r in ROWS] + [md_row(values(i)) for i in range(len(ROWS))]
+    assert requests_of(report_of(rows)) == expected_requests()
+
+
+def test_labels_set_apart_with_a_number_row_missing_give_no_value() -> None:
+    rows = [r.label for r in ROWS] + [md_row(values(i)) for i in range(len(ROWS)) if i != 5]
+    got = requests_of(report_of(rows))
+    assert all(v is None for vs in got.values() for v in vs)

@@ -418,8 +418,13 @@ def align_by_sequence(
             hard[k] = rc.label_line
         elif len(on) >= n:
             (soft if following.get(rc.label_line) in bare else hard)[k] = rc.label_line
-    if not bare or not (hard or soft):
-        return found, set()
+    if not (hard or soft):
+        # no label beside its numbers at all (the labels set apart, as a column): the label-less rows are
+        # the table's rows in order only when there is exactly one for each row
+        keys = [r.key for r in order if r.key in wanted]
+        if len(bare) != len(keys) or not found:
+            return found, set()
+        return _by_sequence(found, bare, order, wanted, {}, n, data_col, allow_none=True)[:2]
     # the blanks of a soft anchor are either its own cells (``-``) or the padding of a label whose values
     # are the next row: take the reading under which every label-less row has its place
     readings = [_by_sequence(found, bare, order, wanted, {**hard, **soft}, n, data_col)]
@@ -437,9 +442,10 @@ def _by_sequence(
     anchors: dict[str, int],
     n: int,
     data_col: int | None,
+    allow_none: bool = False,
 ) -> tuple[dict[str, RowCells], set[str], bool]:
     """(rows, undecided rows, whether every label-less row found its place) for one choice of anchors."""
-    if not anchors:
+    if not anchors and not allow_none:
         return found, set(), False
     keys = [r.key for r in order if r.key in wanted or r.key in anchors]
     out: dict[str, RowCells] = {}
