@@ -27,6 +27,7 @@ TRAITS = (
     "stray_numbers",
     "dash_cells",  # zeros of the requests table written as ``-`` (blank: null)
     "old_other_row",  # a 2021 table 三 keeping the single 2019 row (六)其他处理 (template.mixed)
+    "label_column",  # table 三's labels set apart, one a line, then its number rows (not with the two above)
 )
 _OTHER_2021 = ("other_overdue_correction", "other_overdue_fee", "other_other")
 
@@ -98,6 +99,12 @@ def _requests(w: _Writer, report: Report, t: str, traits: set[str]) -> None:
         w.row(["业", "构", "益组织", "务机构", "", "", "", "", ""])
     else:
         w.row(["申请人情况", *(c.label for c in formats.REQUEST_COLUMNS)])
+    if "label_column" in traits:
+        w.dash = "dash_cells" in traits
+        w.text(*(r.label for r in rows))
+        for r in rows:
+            w.row([report.tables["requests"][r.key][c] for c in cols])
+        return
     floating: set[str] = set()
     if "floating_labels" in traits:
         inner = [r.key for r in rows[1:-1]]
@@ -193,7 +200,7 @@ def expected_tables(report: Report, traits: set[str]) -> dict[str, dict[str, dic
             for c, v in row.items():
                 if v == 0:
                     row[c] = None
-    if "old_other_row" in traits and report.template == "2021":
+    if "old_other_row" in traits and report.template == "2021" and "label_column" not in traits:
         for c in req[_OTHER_2021[0]]:
             old = sum(report.tables["requests"][k][c] or 0 for k in _OTHER_2021)
             for k in _OTHER_2021:
