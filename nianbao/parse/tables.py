@@ -19,7 +19,7 @@ from .. import formats
 from ..formats import Row
 from ..model import Finding
 from ..readers.normalize import label_key
-from .cells import BLANK, LABEL, NUMBER, PROSE, Token
+from .cells import BLANK, LABEL, MAX_LABEL, NUMBER, PROSE, Token
 from .numbers import Part, Value, resolve, scale, tidy, whole
 
 _ALL_REQUEST_ROWS = formats.REQUEST_ROWS
@@ -61,6 +61,7 @@ def _one_dropped(run: str, table: str) -> str | None:
     """
     if _GROUP_END.search(run):
         return None
+    run = run[-3 * MAX_LABEL :]  # a row's label is short: only the end of a long run can be it
     hits = set()
     traces = set()  # rows whose key is spread through the run (two labels interleaved, as in a bad PDF)
     for row in _ROWSETS[table]:
