@@ -432,3 +432,17 @@ def test_labels_set_apart_with_a_number_row_missing_give_no_value() -> None:
     rows = [r.label for r in ROWS] + [md_row(values(i)) for i in range(len(ROWS)) if i != 5]
     got = requests_of(report_of(rows))
     assert all(v is None for vs in got.values() for v in vs)
+
+
+def test_label_less_rows_of_space_separated_numbers_in_plain_text() -> None:
+    """The same floating labels from a PDF-to-text converter: numbers separated by spaces, no cells."""
+    keys = {"withheld_internal_affairs", "unavailable_not_held"}
+    lines: list[str] = []
+    for i, r in enumerate(ROWS):
+        nums = " ".join(map(str, values(i)))
+        lines += [nums, r.label[:4], r.label[4:]] if r.key in keys else [f"{r.label} {nums}"]  # label below
+    text = TITLE + INTRO + "二、主动公开政府信息情况\n" + ACTIVE_MD + "三、收到和处理政府信息公开申请情况\n"
+    text += "申请人情况 自然人 商业企业 科研机构 社会公益组织 法律服务机构 其他 总计\n"
+    text += "\n".join(lines) + "\n四、政府信息公开行政复议、行政诉讼情况\n" + APPEALS_TEXT + TAIL
+    r = nianbao.parse_bytes(text.encode(), "converted.txt")
+    assert requests_of(r) == expected_requests()

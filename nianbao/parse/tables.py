@@ -375,7 +375,8 @@ def _bare_full_lines(tokens: Sequence[Token], n: int) -> dict[int, list[Token]]:
         if t.line != line:
             if cur:
                 nums = sum(x.kind == NUMBER for x in cur)
-                if nums == n or len(cur) == n:  # n cells: a row of blanks (``-``) is a row too
+                spaced = sum(len(x.parts) for x in cur) if nums == len(cur) else 0  # ``0 0 1 0 0 0 1``
+                if nums == n or len(cur) == n or spaced == n:  # n cells: a row of blanks (``-``) is one too
                     out[line] = cur
             line, cur = t.line, []
         if cur is None:
