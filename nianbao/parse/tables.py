@@ -454,7 +454,9 @@ def _by_sequence(
     for k, rc in found.items():
         if k in anchors:
             on_line = [t for t in rc.tokens if t.line == rc.label_line]
-            full = len([t for t in on_line if t.col > rc.label_col]) >= n
+            # a whole row on the label's line keeps only that line (a stray number after it is not its);
+            # a line of blanks may only pad the label of a row split over two lines: it keeps what follows
+            full = len([t for t in on_line if t.col > rc.label_col]) >= n and any(t.kind == NUMBER for t in on_line)
             kept = on_line if full else [t for t in rc.tokens if t.line not in bare]
             out[k] = replace(rc, tokens=kept)
     undecided: set[str] = set()

@@ -28,6 +28,7 @@ TRAITS = (
     "dash_cells",  # zeros of the requests table written as ``-`` (blank: null)
     "old_other_row",  # a 2021 table 三 keeping the single 2019 row (六)其他处理 (template.mixed)
     "label_column",  # table 三's labels set apart, one a line, then its number rows (not with the two above)
+    "plain_text",  # a PDF-to-text converter: cells separated by spaces, no pipes (dash_cells then ignored)
 )
 _OTHER_2021 = ("other_overdue_correction", "other_overdue_fee", "other_other")
 
@@ -38,10 +39,11 @@ _GROUP_OF = {"withheld": "（三）不予公开", "unavailable": "（四）无�
 class _Writer:
     """Lines of a converted document: a markdown row opens a new mini-table after any text line."""
 
-    def __init__(self, rng: random.Random, fullwidth: bool, dash: bool = False) -> None:
+    def __init__(self, rng: random.Random, fullwidth: bool, dash: bool = False, plain: bool = False) -> None:
         self.rng = rng
         self.fullwidth = fullwidth
         self.dash = dash  # write zeros as "-"
+        self.plain = plain  # cells separated by spaces, no table markup
         self.lines: list[str] = []
         self.in_table = False
 
@@ -53,6 +55,10 @@ class _Writer:
 
     def row(self, cells: Sequence[object], sep: bool = False) -> None:
         texts = [self.value(c) if not isinstance(c, str) else c for c in cells]
+        if self.plain:
+            self.lines.append(" ".join(t for t in texts if t))
+            self.in_table = True
+            return
         self.lines.append("| " + " | ".join(texts) + " |")
         if not self.in_table or sep:
             self.lines.append("|" + "---|" * len(texts))
@@ -61,7 +67,7 @@ class _Writer:
     def value(self, v: object) -> str:
         if v is None:
             return ""
-        if self.dash and v == 0:
+        if self.dash and v == 0 and not self.plain:
             return "-"
         s = f"{v:.2f}" if isinstance(v, float) else str(v)
         return s.translate(_FULLWIDTH) if self.fullwidth else s
@@ -164,7 +170,7 @@ _TITLES = {s.number: s.title for s in formats.SECTIONS}
 def converter_text(report: Report, blocks: list[Block], rng: random.Random, traits: set[str]) -> str:
     """The converted document's text (``blocks`` give the title, intro and prose of the report)."""
     t = report.template or "2019"
-    w = _Writer(rng, "fullwidth" in traits)
+    w = _Writer(rng, "fullwidth" in traits, plain="plain_text" in traits)
     renumber = "renumbered_headings" in traits
     section = ""
     for b in blocks:
@@ -195,7 +201,7 @@ def expected_tables(report: Report, traits: set[str]) -> dict[str, dict[str, dic
     """What a perfect parser reads: the report, less what the traits made unknowable."""
     tables = copy.deepcopy(report.tables)
     req = tables["requests"]
-    if "dash_cells" in traits:
+    if "dash_cells" in traits and "plain_text" not in traits:
         for row in req.values():
             for c, v in row.items():
                 if v == 0:
@@ -204,5 +210,5 @@ def expected_tables(report: Report, traits: set[str]) -> dict[str, dict[str, dic
         for c in req[_OTHER_2021[0]]:
             old = sum(report.tables["requests"][k][c] or 0 for k in _OTHER_2021)
             for k in _OTHER_2021:
-                req[k][c] = 0 if old == 0 and "dash_cells" not in traits else None
+                req[k][c] = 0 if old == 0 and ("dash_cells" not in traits or "plain_text" in traits) else None
     return tables
