@@ -33,7 +33,10 @@ _UNSURE = ("structure.missing_cells", "structure.ambiguous_cells")
 
 def _unsure_rows(report: Report) -> set[str]:
     """Rows (``requests.granted``, or a whole table) whose null cells are unknown rather than blank."""
-    return {f.where for f in report.findings if f.rule in _UNSURE and f.severity != "info"}
+    out = {f.where for f in report.findings if f.rule in _UNSURE and f.severity != "info"}
+    if any(f.rule == "template.mixed" for f in report.findings):  # the 2019 row's split is unknown
+        out |= {f"requests.{k}" for k in ("other_overdue_correction", "other_overdue_fee", "other_other")}
+    return out
 
 
 def _unknown(report: Report, unsure: set[str], table: str, cells: list[tuple[str, str]]) -> bool:
@@ -206,6 +209,11 @@ PARSER_RULES: dict[str, tuple[str, str]] = {
         "warning",
         "every cell of a row could be told apart (cells run together or split so that more than one reading "
         "fits the arithmetic: those cells are null)",
+    ),
+    "template.mixed": (
+        "warning",
+        "the report's tables all follow one template (a 2021 table 三 that keeps the single 2019 row (六)其他处理: "
+        "the three 2021 rows are 0 where it is 0, else null)",
     ),
     "template.legacy": ("info", "the report uses the 2019 or 2021 format (a pre-2019 report has no tables to read)"),
     "source.unreadable": ("error", "the file could be opened and decoded"),

@@ -48,7 +48,7 @@ def test_injected_errors_are_all_found():
     rng = random.Random(5)
     missed: list[tuple[str, str]] = []
     total = 0
-    shapes = ("text_tabs", "text_lines", "text_pipes", "markdown", "html_table", "html_flat")
+    shapes = ("text_tabs", "text_lines", "text_pipes", "markdown", "html_table", "html_flat", "md_converter")
     for i in range(N_INJECTED):
         template = ("2019", "2021")[i % 2]
         report = nianbao.synth.random_report(rng, template)

@@ -30,6 +30,14 @@ NOISE = re.compile(
 )
 
 
+# A value followed by a remark in brackets: ``22 （其中修订 16 件）``.  The value is the cell; the remark is
+# prose, and its numbers must not become cells of their own (shifting the row's values left).
+REMARKED = re.compile(r"^([^()]{1,40}?)\s*\([^()]{1,60}\)\s*$")
+
+
+_BR = re.compile(r"<br\s*/?>", re.I)
+
+
 class Token(NamedTuple):
     """One cell (or the label or numbers part of one), where it stands: a tuple, as pages make thousands."""
 
@@ -69,6 +77,8 @@ def _line_cells(line: str) -> tuple[tuple[str, str, int, tuple[Part, ...]], ...]
     """(kind, text, column, numbers) of a line's cells (cached: the same lines recur in every report)."""
     if not line.strip() or NOISE.match(line):
         return ()
+    if "<" in line:  # converters write a line break inside a markdown cell as <br>: the cell goes on
+        line = _BR.sub(" ", line)
     out: list[tuple[str, str, int, tuple[Part, ...]]] = []
     for j, cell in enumerate(split_cells(line)):
         if cell == SPAN:  # a cell spanning columns goes on: no cell of its own, but the columns still count
@@ -87,6 +97,9 @@ def _classify(cell: str) -> tuple[tuple[str, str, tuple[Part, ...]], ...]:
         return ((NUMBER, cell, (Part("", cell, "", ""),)),)
     if is_number_cell(cell):
         return ((NUMBER, cell, tuple(parts(cell))),)
+    r = REMARKED.match(cell)
+    if r and is_number_cell(r.group(1)):  # the text keeps the remark: a value spilled out of its row shows it
+        return tuple((kind, cell if kind == NUMBER else text, ps) for kind, text, ps in _classify(r.group(1)))
     m = LABEL_THEN_NUMBERS.match(cell)
     if m and len(label_key(m.group(1))) <= MAX_LABEL and not m.group(1).rstrip().endswith(("第", "共")):
         return ((LABEL, label_key(m.group(1)), ()), (NUMBER, m.group(2), tuple(parts(m.group(2)))))

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 from functools import lru_cache
 from itertools import combinations
 
@@ -21,6 +21,7 @@ from ..model import Finding
 from . import solve
 from .cells import BLANK, LABEL, NUMBER, PROSE, Token
 from .numbers import Part, Value, resolve, scale, tidy, whole
+from .rows import RowCells, align_by_sequence, near_row
 
 _ALL_REQUEST_ROWS = formats.REQUEST_ROWS
 _PATTERNS: dict[str, list[tuple[str, re.Pattern[str]]]] = {}
@@ -44,18 +45,9 @@ def name_row(run: str, table: str) -> str | None:
             cand = (m.end(), -m.start(), key)
             if best is None or cand > best:
                 best = cand
-    return best[2] if best else None
-
-
-@dataclass
-class RowCells:
-    key: str
-    tokens: list[Token] = field(default_factory=list)
-    label_line: int = -1
-    label_col: int = -1
-    # columns lost on the label's line when a label cell broke across lines; None when that cannot be told
-    shift: int | None = 0
-    short: int = 0  # how many cells the label's line has fewer than the table's full lines
+    if best:
+        return best[2]
+    return near_row(run, _ROWSETS[table])
 
 
 def match_rows(tokens: Sequence[Token], table: str, rows: Sequence[Row]) -> dict[str, RowCells]:
@@ -73,8 +65,13 @@ def match_rows(tokens: Sequence[Token], table: str, rows: Sequence[Row]) -> dict
             last_label_col[t.line] = t.col
         widths[t.line] = max(widths.get(t.line, 0), t.col + 1)
     numbered = Counter(widths[t.line] for t in tokens if t.kind == NUMBER)
+    per_line = Counter(t.line for t in tokens)
+    spilled = {t.line for t in tokens if t.kind == NUMBER and "(" in t.text and per_line[t.line] == 1}
     full_width = numbered.most_common(1)[0][0] if numbered else 0
-    for t in tokens:
+    skip: set[int] = set()
+    for idx, t in enumerate(tokens):
+        if idx in skip:
+            continue
         if t.kind == LABEL:
             run.append(t)
             continue
@@ -85,7 +82,11 @@ def match_rows(tokens: Sequence[Token], table: str, rows: Sequence[Row]) -> dict
         if t.kind == NUMBER:
             after_noise = False
         if run:
-            key = name_row("".join(r.text for r in run), table)
+            text = "".join(r.text for r in run)
+            key = name_row(text, table)
+            if key is None and t.kind == NUMBER and t.line == run[-1].line:
+                key, more = _wrapped_label(tokens, idx, text, table)
+                skip.update(more)
             if key is not None:
                 after_noise = False
                 prev = found.get(key)
@@ -106,8 +107,36 @@ def match_rows(tokens: Sequence[Token], table: str, rows: Sequence[Row]) -> dict
             continue
         if t.kind == BLANK and (after_noise or last_label_col.get(t.line, -1) > t.col):
             continue
+        if t.kind == NUMBER and t.line in spilled:
+            continue
         current.tokens.append(t)
+    # a value with a remark alone on its line (``22 （其中修订 16 件）``) is a cell spilled out of a row beside
+    # it that lost its column: which column cannot be told, so those rows are placed by order only
+    for rc in found.values():
+        if any(abs(s - rc.label_line) <= 2 for s in spilled):
+            rc.shift = None
     return found
+
+
+def _wrapped_label(tokens: Sequence[Token], idx: int, text: str, table: str) -> tuple[str | None, list[int]]:
+    """A label wrapped with its numbers on the first fragment (``行政规范⇥13⇥2⇥101`` / ``性文件``).
+
+    When the fragment before the numbers names no row, the label-only line right after the numbers'
+    line may finish it; the whole label names the row, and that line is consumed (it is not the start of
+    the next row's label).  Returns (row, indices of the continuation's tokens).
+    """
+    line = tokens[idx].line
+    j = idx
+    while j < len(tokens) and tokens[j].line == line:
+        j += 1
+    if j == len(tokens):
+        return None, []
+    nxt = tokens[j].line
+    cont = [k for k in range(j, len(tokens)) if tokens[k].line == nxt]
+    if not all(tokens[k].kind == LABEL for k in cont):
+        return None, []
+    key = name_row(text + "".join(tokens[k].text for k in cont), table)
+    return (key, cont) if key is not None else (None, [])
 
 
 def _shift(run: Sequence[Token], widths: dict[int, int], full_width: int) -> int | None:
@@ -299,6 +328,11 @@ def extract_requests(
     n = len(cols)
     found = match_rows(tokens, "requests", _ALL_REQUEST_ROWS)
     data_col = data_column(found, n)
+    wanted = {r.key for r in formats.request_rows(template)}
+    old = found.get("other_handling")
+    if template == "2021" and old is not None and any(t.line == old.label_line for t in old.tokens):
+        wanted -= set(_OTHER_2021)  # the 2019 row stands in their place (template.mixed)
+    found, undecided = align_by_sequence(found, tokens, _ALL_REQUEST_ROWS, wanted, n, data_col)
     out: dict[str, dict[str, Value | None]] = {}
     findings: list[Finding] = []
 
@@ -309,10 +343,14 @@ def extract_requests(
     cands: dict[str, list[solve.Reading]] = {}
     run: set[str] = set()  # rows whose cells ran together: their readings are chosen with the whole table
     for row in formats.request_rows(template):
-        rc = found.get(row.key)
+        rc = None if row.key in undecided else found.get(row.key)
         if rc is None:
             out[row.key] = dict.fromkeys(cols)
-            findings.append(_missing("requests", row, None))
+            findings.append(
+                _unordered("requests", row, [c.label for c in formats.REQUEST_COLUMNS])
+                if row.key in undecided
+                else _missing("requests", row, None)
+            )
             cands[row.key] = [(None,) * n]
             continue
         if solve.run_together(rc.tokens, n):
@@ -328,8 +366,16 @@ def extract_requests(
             findings.append(_unplaced("requests", row, cols, counts, rule))
     if run:
         findings.extend(_solved_requests(cands, run, template, out))
+    mixed = _mixed_other_handling(found, out, template, n, holds, data_col)
+    if mixed is not None:
+        findings = [f for f in findings if f.where not in {f"requests.{k}" for k in _OTHER_2021}]
+        findings.append(mixed)
     for key in found:
-        if key not in out and any(t.kind == NUMBER for t in found[key].tokens):
+        if (
+            key not in out
+            and key != "other_handling" * (mixed is not None)
+            and any(t.kind == NUMBER for t in found[key].tokens)
+        ):
             row = next(r for r in _ALL_REQUEST_ROWS if r.key == key)
             findings.append(
                 Finding(
@@ -344,6 +390,45 @@ def extract_requests(
     return out, findings, bool(found)
 
 
+_OTHER_2021 = ("other_overdue_correction", "other_overdue_fee", "other_other")
+
+
+def _mixed_other_handling(
+    found: dict[str, RowCells],
+    out: dict[str, dict[str, Value | None]],
+    template: str,
+    n: int,
+    holds: Callable[[tuple[Value, ...]], bool],
+    data_col: int | None,
+) -> Finding | None:
+    """A 2021 table 三 that keeps the single 2019 row (六)其他处理 in place of its three rows.
+
+    The three 2021 rows are 0 where the 2019 row is 0 (their sum is 0, so each is); where it is not 0,
+    how it splits cannot be told: null.  Changes ``out`` in place; returns the ``template.mixed`` finding.
+    """
+    rc = found.get("other_handling")
+    if template != "2021" or rc is None or any(k in found for k in _OTHER_2021):
+        return None
+    if not any(t.kind == NUMBER for t in rc.tokens):
+        return None
+    parts, _rule = place(rc, n, holds, data_col)
+    old = [_count(v) for v in values(parts)]
+    cols = [c.key for c in formats.REQUEST_COLUMNS]
+    for key in _OTHER_2021:
+        out[key] = {c: (0 if v == 0 else None) for c, v in zip(cols, old)}
+    said = "、".join(str(v) if v is not None else "空" for v in old)
+    return Finding(
+        "template.mixed",
+        "warning",
+        "requests.other_handling",
+        f"这是2021版格式的报告，但第三部分表格仍用2019版的一行“(六)其他处理”（{said}），没有2021版的三行"
+        "“1.申请人无正当理由逾期不补正…”“2.申请人逾期未按收费通知要求缴纳费用…”“3.其他”："
+        "该行为0的列，三行都记为0；不为0的列无法拆分到三行，已留空。",
+        expected="template 2021",
+        found="(六)其他处理",
+    )
+
+
 def extract_active(
     tokens: Sequence[Token], template: str
 ) -> tuple[dict[str, dict[str, Value | None]], list[Finding], bool]:
@@ -354,16 +439,30 @@ def extract_active(
     out: dict[str, dict[str, Value | None]] = {}
     findings: list[Finding] = []
     by_width: dict[int, int | None] = {}
+    # label-less rows of three numbers (the widest rows; narrower ones cannot be told from a wide row's
+    # blank-padded cells) go to the three-field rows by their order
+    wide = [r for r in rows if len(r.fields) == 3]
+    aligned, undecided = align_by_sequence(
+        {k: v for k, v in found.items() if k in {r.key for r in wide}},
+        tokens,
+        wide,
+        {r.key for r in wide},
+        3,
+        data_column({k: v for k, v in found.items() if len(_fields(rows, k)) == 3}, 3),
+    )
+    found = {**{k: v for k, v in found.items() if len(_fields(rows, k)) != 3}, **aligned}
     budget = solve.Budget()
     recovered: list[str] = []
     for row in rows:
         n = len(row.fields)
         if n not in by_width:
             by_width[n] = data_column({k: v for k, v in found.items() if len(_fields(rows, k)) == n}, n)
-        rc = found.get(row.key)
+        rc = None if row.key in undecided else found.get(row.key)
         if rc is None:
             out[row.key] = dict.fromkeys(row.fields)
-            findings.append(_missing("active", row, None))
+            unsure = row.key in undecided
+            labels = [formats.field_label(template, f) for f in row.fields]
+            findings.append(_unordered("active", row, labels) if unsure else _missing("active", row, None))
             continue
         rule: str | None = None
         if solve.run_together(rc.tokens, n):
@@ -605,6 +704,22 @@ def _missing(table: str, row: Row, _cols: object) -> Finding:
 
 
 _COLUMN_LABELS = {c.key: c.label for c in formats.REQUEST_COLUMNS} | formats.FIELD_LABELS
+
+
+def _unordered(table: str, row: Row, cols: list[str]) -> Finding:
+    """The finding for a row whose label floated away and whose numbers the row order cannot place.
+
+    ``cols`` are the columns' Chinese labels.
+    """
+    return Finding(
+        "structure.ambiguous_cells",
+        "warning",
+        f"{table}.{row.key}",
+        f"“{row.label}”一行的标签与数字分开排版，表中没有标签的数字行与缺少标签的行数目不符或次序错乱，"
+        f"无法按行序确定哪一行数字属于它，以下单元格已留空：{'、'.join(cols)}。",
+        expected=len(cols),
+        found=0,
+    )
 
 
 def _unplaced(table: str, row: Row, cols: list[str], values: list[Value | None], rule: str) -> Finding:

@@ -17,6 +17,8 @@ from functools import lru_cache
 from typing import Any
 
 from ..model import Report, Source
+from .converter import TRAITS as CONVERTER_TRAITS
+from .converter import converter_text, expected_tables
 from .layout import Block, Cell, Grid, document, random_style
 from .oneline import render_oneline
 
@@ -28,6 +30,7 @@ SHAPES: tuple[str, ...] = (
     "html_table",
     "html_flat",
     "text_oneline",
+    "md_converter",
 )
 ENCODINGS = ("encoding_gb18030", "encoding_utf16", "encoding_utf8_bom")
 _COMMON = ("traditional", "broken_labels", "units", "fullwidth")
@@ -47,6 +50,7 @@ TRAITS: dict[str, tuple[str, ...]] = {
     "html_table": (*_COMMON, "blank_zeros"),
     "html_flat": (*_COMMON, "page_breaks", "blank_zeros"),
     "text_oneline": ENCODINGS,  # the whole report on one line, cells run together (see .oneline)
+    "md_converter": ("traditional", "fullwidth", *CONVERTER_TRAITS),
 }
 _CODECS = {"encoding_gb18030": "gb18030", "encoding_utf16": "utf-16", "encoding_utf8_bom": "utf-8-sig"}
 BREAK = "\x00"  # where a broken label is broken; each shape writes it as a space, a newline or <br>
@@ -421,6 +425,8 @@ def render(report: Report, shape: str, rng: random.Random, *, traits: Iterable[s
         raise ValueError("at most one encoding trait")
     style = random_style(rng)
     blocks = document(report, rng, style)
+    if shape == "md_converter":
+        return _converted(report, blocks, rng, wanted)
     grids = [b.grid for b in blocks if b.grid is not None]
     plan = _plan(report, grids, shape, wanted, rng)
     if "broken_labels" in wanted and _break_labels(grids, rng):
@@ -455,6 +461,20 @@ def render(report: Report, shape: str, rng: random.Random, *, traits: Iterable[s
     meta = replace(report.meta, script="traditional" if "traditional" in applied else "simplified")
     expected = Report(report.template, meta, tables, Source(name, digest, ext), ())
     return Rendering(name, data, expected, shape, applied)
+
+
+def _converted(report: Report, blocks: list[Block], rng: random.Random, wanted: set[str]) -> Rendering:
+    """The ``md_converter`` shape: every cell stays readable except ``-`` cells and a merged 2019 row."""
+    text = converter_text(report, blocks, rng, wanted)
+    if "traditional" in wanted:
+        text = to_traditional(text)
+    data = text.encode("utf-8")
+    digest = hashlib.sha256(data).hexdigest()
+    name = f"md_converter_{report.template}_{report.meta.year}_{digest[:10]}.md"
+    meta = replace(report.meta, script="traditional" if "traditional" in wanted else "simplified")
+    expected = Report(report.template, meta, expected_tables(report, wanted), Source(name, digest, "md"), ())
+    applied = tuple(t for t in TRAITS["md_converter"] if t in wanted)
+    return Rendering(name, data, expected, "md_converter", applied)
 
 
 def decode(rendering: Rendering) -> str:
