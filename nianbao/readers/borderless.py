@@ -409,6 +409,7 @@ def join_wrapped_numbers(rows: list[list[Glyph]]) -> list[list[Glyph]]:
     def owner(piece: list[Glyph]) -> int:
         cy = sum(g.cy for g in piece) / len(piece)
         return min(anchors, key=lambda a: abs(a[0] - cy))[1] if anchors else -1
+
     taken: set[int] = set()  # ids of glyphs moved into a joined number
     moves: list[tuple[int, list[Glyph], list[list[Glyph]]]] = []  # (target row, upper piece, lower pieces)
     for i, ws in enumerate(digit):

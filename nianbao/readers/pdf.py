@@ -145,6 +145,8 @@ def _page_layout(page: Any, raw: Any) -> PageLayout:
 
     segments = _segments(page, raw, box) if glyphs else []
     width, height = (h, w) if quadrant in (1, 3) else (w, h)
+    # characters wholly off the page are not printed (pdfium's generated spaces and breaks sit there too)
+    glyphs = [g for g in glyphs if g.x1 > 0 and g.x0 < width and g.bottom > 0 and g.top < height]
     return PageLayout(width, height, glyphs, segments)
 
 
