@@ -185,3 +185,19 @@ def test_title_on_two_lines(lines: list[str], want: tuple[str, int]) -> None:
     title, year, organ = find_title([*lines, "一、总体情况"])
     assert (organ, year) == want
     assert title is not None and " " not in title and title.startswith(want[0]) and title.endswith(("报告", "年）"))
+
+
+def test_label_with_room_left_does_not_absorb_the_next_pages_first_row() -> None:
+    """A short label (行政许可) could not have wrapped: the row at the top of the next page is a row of its own."""
+    xs = [100.0, 250.0, 300.0]
+    first = PageLayout(400, 600, _word(102, 552, "行政许可") + _word(253, 552, "9487", 8), _grid(xs, [550.0, 580.0]))
+    second = PageLayout(400, 600, _word(102, 52, "第二十条第（六）项"), _grid(xs, [50.0, 65.0]))
+    text, _ = pages_to_text([first, second])
+    assert text.splitlines()[:2] == ["行政许可\t9487", "第二十条第（六）项\t"]
+    # a label that filled its cell and goes on at the top of the next page is one label
+    first = PageLayout(
+        400, 600, _word(102, 552, "一、本年新收政府信息公开申") + _word(253, 552, "12", 8), _grid(xs, [550.0, 580.0])
+    )
+    second = PageLayout(400, 600, _word(102, 52, "请数量"), _grid(xs, [50.0, 65.0]))
+    text, _ = pages_to_text([first, second])
+    assert text.splitlines()[0] == "一、本年新收政府信息公开申请数量\t12"

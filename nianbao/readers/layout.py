@@ -641,8 +641,9 @@ def _continue_row(prev: Table, new: Table, r: int) -> bool:
     """Merge row ``r`` of ``new`` into the last row of ``prev`` when a page break cut one row in two.
 
     It is a continuation when each filled cell either goes on with a label (no list number of its own,
-    as in 一、本年新收政府信息公 | 开申请数量) or fills a cell the cut row left blank, and at least one
-    goes on with a label.  Columns are matched by position, since the two parts may have different grids.
+    as in 一、本年新收政府信息公 | 开申请数量) whose last line filled its cell, or fills a cell the cut
+    row left blank, and at least one goes on with a label.  Columns are matched by position, since the two
+    parts may have different grids.
     """
     if not prev.rows or not prev.anchors:
         return False
@@ -660,8 +661,11 @@ def _continue_row(prev: Table, new: Table, r: int) -> bool:
         owner_text = prev.rows[ar][ac]
         if not owner_text and ar != len(prev.rows) - 1:
             return False
-        digits = owner_text.isdigit() and text.isdigit() and (ar, ac) in prev.full
+        full = (ar, ac) in prev.full
+        digits = owner_text.isdigit() and text.isdigit() and full
         if owner_text and not digits and (_is_number(text) or _is_number(owner_text) or _LIST_MARK.match(text)):
+            return False
+        if owner_text and not full:  # 行政许可 had room to go on: 第二十条第（六）项 below starts a new row
             return False
         plan.append((ar, ac, text))
     if not any(prev.rows[ar][ac] for ar, ac, _ in plan):
