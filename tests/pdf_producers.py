@@ -109,6 +109,7 @@ class GlyphWriter:
         self.pdf.set_font("cjk", size=10)
         self.pages: list[_Page] = []
         self.y = 0.0
+        self.table_width = 1.0  # of the text block: narrower tables wrap long numbers in their cells
         global _MEASURE
         _MEASURE = self.pdf
 
@@ -151,10 +152,10 @@ class GlyphWriter:
             self.text(x, self.y + 1.2 * size, ln, size)
             self.y += 1.6 * size
 
-    def table(self, report: Report, grid, size: float = 9.0) -> None:  # type: ignore[no-untyped-def]
+    def table(self, report: Report, grid, size: float = 9.0, borders: bool = True) -> None:  # type: ignore[no-untyped-def]
         from nianbao.render.layout import cell_text, place
 
-        width = A4[0] - 2 * MARGIN
+        width = (A4[0] - 2 * MARGIN) * self.table_width
         total = sum(grid.widths)
         xs = [MARGIN]
         for w in grid.widths:
@@ -192,10 +193,11 @@ class GlyphWriter:
             rows = [r for r in range(p.row, last + 1) if tops[r][0] == page]
             bottom = tops[rows[-1]][1] + heights[rows[-1]]
             x0, x1 = xs[p.col], xs[p.col + p.cell.colspan]
-            self.pages[page].objects.append(("line", (x0, top, x1, top)))
-            self.pages[page].objects.append(("line", (x0, bottom, x1, bottom)))
-            self.pages[page].objects.append(("line", (x0, top, x0, bottom)))
-            self.pages[page].objects.append(("line", (x1, top, x1, bottom)))
+            if borders:
+                self.pages[page].objects.append(("line", (x0, top, x1, top)))
+                self.pages[page].objects.append(("line", (x0, bottom, x1, bottom)))
+                self.pages[page].objects.append(("line", (x0, top, x0, bottom)))
+                self.pages[page].objects.append(("line", (x1, top, x1, bottom)))
             text = lines_of(p)
             y = top + (bottom - top - len(text) * pitch) / 2
             for ln in text:
@@ -275,6 +277,8 @@ def glyph_pdf(
     *,
     footer: str = "- {n} -",
     spaced_title: bool = True,
+    borders: bool = True,
+    table_width: float = 1.0,
     font: Path | None = None,
 ) -> Path:
     """The report written character by character in shuffled order (see the module docstring)."""
@@ -284,6 +288,7 @@ def glyph_pdf(
     if font is None:
         raise RuntimeError("no CJK font (apt-get install fonts-noto-cjk)")
     w = GlyphWriter(font, random.Random(seed))
+    w.table_width = table_width
     w.new_page()
     organ, name = report.meta.organ or "", title(report)
     if organ and name.startswith(organ):  # the organ on the first line, the year and the words on the second
@@ -300,7 +305,7 @@ def glyph_pdf(
     w.paragraph(f"本报告中所列数据的统计期限自 {y} 年 1 月 1 日起至 {y} 年 12 月 31 日止。")
     for block in document(report):
         if block.kind == "table" and block.grid is not None:
-            w.table(report, block.grid)
+            w.table(report, block.grid, borders=borders)
         else:
             w.paragraph(block.text, indent=block.kind == "paragraph")
             if block.kind == "heading":

@@ -36,13 +36,15 @@ def _exact(path: Path, report: nianbao.Report) -> list[tuple[str, object, object
 
 
 def test_glyph_by_glyph_pdfs_in_shuffled_order(tmp_path: Path) -> None:
-    """Every character its own text object, objects shuffled, white boxes behind lines, footers, two-line titles."""
+    """Every character its own text object, objects shuffled, white boxes behind lines, footers, two-line titles;
+    tables with ruling lines and without."""
     pytest.importorskip("fpdf", reason="fpdf2 writes the glyph-by-glyph PDFs (pip install fpdf2)")
     if cjk_font() is None:
         pytest.skip("no CJK font to embed: apt-get install fonts-noto-cjk")
     for i in range(4):
         report = random_report(random.Random(700 + i), ("2019", "2021")[i % 2])
-        path = glyph_pdf(report, tmp_path / f"g{i}.pdf", seed=i, footer=FOOTERS[(i + 1) % len(FOOTERS)])
+        footer = FOOTERS[(i + 1) % len(FOOTERS)]
+        path = glyph_pdf(report, tmp_path / f"g{i}.pdf", seed=i, footer=footer, borders=i < 2)
         assert _exact(path, report) == [], path.name
 
 
