@@ -51,8 +51,9 @@ def title_on_two_lines(html: str, organ: str, spaced: bool = False) -> str:
     return html.replace(m.group(0), f"<h1>{organ}<br>{rest}</h1>", 1)
 
 
-def chromium_pdf(html: str, path: Path, footer: str = "- {n} -", header: str = "") -> Path:
-    """Print ``html`` to ``path`` with headless Chromium, a footer (and header) in the page margins."""
+def chromium_pdf(html: str, path: Path, footer: str | None = "- {n} -", header: str = "") -> Path:
+    """Print ``html`` to ``path`` with headless Chromium, a footer (and header) in the page margins; with
+    ``footer=None``, Chromium's own: the date and the page title on top, the file's URL and 2/3 below."""
     exe = chromium()
     if exe is None:
         raise RuntimeError("chromium not found")
@@ -62,10 +63,11 @@ def chromium_pdf(html: str, path: Path, footer: str = "- {n} -", header: str = "
         css = {"{n}": "counter(page)", "{total}": "counter(pages)"}
         return " ".join(css.get(p, '"' + p.replace('"', "") + '"') for p in parts if p)
 
-    margin = f"@bottom-center {{ content: {content(footer)}; }}"
-    if header:
-        margin += f" @top-center {{ content: {content(header)}; }}"
-    html = html.replace("@page { size: A4;", "@page { " + margin + " size: A4;", 1)
+    if footer is not None:
+        margin = f"@bottom-center {{ content: {content(footer)}; }}"
+        if header:
+            margin += f" @top-center {{ content: {content(header)}; }}"
+        html = html.replace("@page { size: A4;", "@page { " + margin + " size: A4;", 1)
     src = path.with_suffix(".html")
     src.write_text(html, encoding="utf-8")
     subprocess.run(
@@ -74,7 +76,7 @@ def chromium_pdf(html: str, path: Path, footer: str = "- {n} -", header: str = "
             "--headless",
             "--no-sandbox",
             "--disable-gpu",
-            "--no-pdf-header-footer",
+            *(["--no-pdf-header-footer"] if footer is not None else []),
             f"--user-data-dir={path.parent / '.chromium'}",
             f"--print-to-pdf={path}",
             src.as_uri(),

@@ -50,10 +50,11 @@ def test_glyph_by_glyph_pdfs_in_shuffled_order(tmp_path: Path) -> None:
 
 @pytest.mark.skipif(chromium() is None, reason="headless Chromium is not installed: apt-get install chromium")
 def test_chromium_print_to_pdf(tmp_path: Path) -> None:
-    """Browser print-to-PDF of the HTML rendering: title on two lines, a running header, page footers."""
+    """Browser print-to-PDF of the HTML rendering: title on two lines, a running header, page footers, and
+    Chromium's own header and footer (date, title, URL, 2/3)."""
     from nianbao.render.to_html import render_html
 
-    for i, footer in enumerate(("- {n} -", "第{n}页 共{total}页", "— {n} —")):
+    for i, footer in enumerate(("- {n} -", "第{n}页 共{total}页", "— {n} —", None)):
         report = random_report(random.Random(800 + i), ("2019", "2021")[i % 2])
         html = title_on_two_lines(render_html(report), report.meta.organ or "", spaced=i % 2 == 0)
         path = chromium_pdf(html, tmp_path / f"c{i}.pdf", footer=footer, header=report.meta.organ or "")
