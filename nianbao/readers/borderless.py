@@ -20,7 +20,7 @@ import re
 from dataclasses import dataclass, field
 from itertools import pairwise
 
-from .layout import Glyph, Line, join_wrapped, make_line, row_size, split_words, word_text
+from .layout import NUMBER_GAP, Glyph, Line, join_wrapped, make_line, row_size, split_words, word_text
 
 NUMBER = re.compile(r"^[-+－]?\d[\d,，.]*\s*(?:万元|万|元|个|件|条|项|次|人次)?$")
 # a label cell starts a new item: 1. 2、 （三） (三 三、 一.
@@ -373,8 +373,32 @@ def _row_line(
 
 
 def _digit_words(row: list[Glyph]) -> list[list[Glyph]]:
-    size = row_size(row)
-    return [w for w in split_words(row, size) if all(g.text.isdigit() for g in w)]
+    """The row's words that are all digits, split as split_words splits them (a gap over NUMBER_GAP em
+    next to a digit), in one pass without building the other words."""
+    if not any(g.text.isdigit() for g in row):
+        return []
+    gap = NUMBER_GAP * row_size(row)
+    out: list[list[Glyph]] = []
+    cur: list[Glyph] = []
+    clean = True  # the current run of digits is a word of its own on its left
+    prev: Glyph | None = None
+    for g in row:
+        apart = prev is None or g.x0 - prev.x1 > gap
+        if g.text.isdigit():
+            if cur and not apart:
+                cur.append(g)
+            else:
+                if cur and clean:
+                    out.append(cur)
+                cur, clean = [g], apart
+        else:
+            if cur and clean and apart:
+                out.append(cur)
+            cur = []
+        prev = g
+    if cur and clean:
+        out.append(cur)
+    return out
 
 
 def join_wrapped_numbers(rows: list[list[Glyph]]) -> list[list[Glyph]]:
@@ -396,19 +420,27 @@ def join_wrapped_numbers(rows: list[list[Glyph]]) -> list[list[Glyph]]:
     # the lines that carry a table row: a label with numbers, or a label opening a new item (（七）总计);
     # a piece of a number belongs to the nearest of them, and pieces of one number belong to the same one
     widest = max(len(ws) for ws in digit)
-    anchors = [
-        (sum(g.cy for g in r) / len(r), i)
-        for i, r in enumerate(rows)
-        if labelled[i]
-        and (
-            len(digit[i]) >= max(2, widest // 2)
-            or any(MARKER.match(word_text(w, row_size(r))) for w in split_words(r, row_size(r)))
-        )
-    ]
+    found: list[list[tuple[float, int]]] = []
+
+    def anchors() -> list[tuple[float, int]]:
+        """Worked out once, and only when some number has digits under it (most pages have none)."""
+        if not found:
+            found.append(
+                [
+                    (sum(g.cy for g in r) / len(r), i)
+                    for i, r in enumerate(rows)
+                    if labelled[i]
+                    and (
+                        len(digit[i]) >= max(2, widest // 2)
+                        or any(MARKER.match(word_text(w, row_size(r))) for w in split_words(r, row_size(r)))
+                    )
+                ]
+            )
+        return found[0]
 
     def owner(piece: list[Glyph]) -> int:
         cy = sum(g.cy for g in piece) / len(piece)
-        return min(anchors, key=lambda a: abs(a[0] - cy))[1] if anchors else -1
+        return min(anchors(), key=lambda a: abs(a[0] - cy))[1] if anchors() else -1
 
     taken: set[int] = set()  # ids of glyphs moved into a joined number
     moves: list[tuple[int, list[Glyph], list[list[Glyph]]]] = []  # (target row, upper piece, lower pieces)
@@ -455,18 +487,18 @@ def _below(
     """The digits wrapped from ``upper`` (on text row ``k``) onto the next line, if it filled its column."""
     x0, x1 = upper[0].x0, upper[-1].x1
     char = max(g.x1 - g.x0 for g in upper)
-    widest = max((b - a for a, b in everything if a < x1 and b > x0), default=0.0)
-    if x1 - x0 + 0.5 * char < widest:
-        return None  # there was room for another digit: the line did not wrap
     bottom, size = max(g.bottom for g in upper), upper[0].size
+    tol = 0.5 * char
     for j in range(k + 1, min(k + 4, len(rows))):
         for w in digit[j]:
             gap = w[0].top - bottom
             if gap < -0.3 * size or gap > 0.6 * size:
                 continue
             a, b = w[0].x0, w[-1].x1
-            tol = 0.5 * char
             if abs((a + b) / 2 - (x0 + x1) / 2) <= tol or abs(a - x0) <= tol or abs(b - x1) <= tol:
+                widest = max((b - a for a, b in everything if a < x1 and b > x0), default=0.0)
+                if x1 - x0 + 0.5 * char < widest:
+                    return None  # there was room for another digit: the line did not wrap
                 return j, w
     return None
 

@@ -398,14 +398,16 @@ def _fill_grid(grid: _Grid, glyphs: list[Glyph]) -> tuple[Table, list[Glyph]]:
                 continue
         rest.append(g)
     rows = [[""] * nc for _ in range(nr)]
-    full: set[tuple[int, int]] = set()
     for (r0, c0, _r1, c1), gs in zip(grid.cells, content):
         if gs:
-            width = xs[c1 + 1] - xs[c0]
-            rows[r0][c0] = _cell_text(gs, width)
-            if _full_line(_last_line(gs), width):
-                full.add((r0, c0))
+            rows[r0][c0] = _cell_text(gs, xs[c1 + 1] - xs[c0])
     keep = [r for r in range(nr) if any(rows[r])]
+    # whether a cell's last line is full matters only where a page break may cut it: in the last row
+    full: set[tuple[int, int]] = set()
+    last = keep[-1] if keep else -1
+    for (r0, c0, r1, c1), gs in zip(grid.cells, content):
+        if gs and r0 <= last <= r1 and _full_line(_last_line(gs), xs[c1 + 1] - xs[c0]):
+            full.add((r0, c0))
     new_index = {r: i for i, r in enumerate(keep)}
     anchors: list[list[tuple[int, int] | None]] = []
     for r in keep:
