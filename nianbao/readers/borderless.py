@@ -461,7 +461,7 @@ def join_wrapped_numbers(rows: list[list[Glyph]]) -> list[list[Glyph]]:
             if all(labelled[r] for r in lines):
                 continue
             taken.update(id(g) for p in chain for g in p)
-            moves.append((_target(rows, digit, lines, chain), chain[0], chain[1:]))
+            moves.append((_target(rows, lines, chain), chain[0], chain[1:]))
     if not moves:
         return rows
     out = [[g for g in r if id(g) not in taken] for r in rows]
@@ -489,21 +489,23 @@ def _below(
     char = max(g.x1 - g.x0 for g in upper)
     bottom, size = max(g.bottom for g in upper), upper[0].size
     tol = 0.5 * char
+
+    def aligned(a: float, b: float) -> bool:  # in the same column: centred, or on the same left or right edge
+        return abs((a + b) / 2 - (x0 + x1) / 2) <= tol or abs(a - x0) <= tol or abs(b - x1) <= tol
+
     for j in range(k + 1, min(k + 4, len(rows))):
         for w in digit[j]:
             gap = w[0].top - bottom
-            if gap < -0.3 * size or gap > 0.6 * size:
+            if gap < -0.3 * size or gap > 0.6 * size or not aligned(w[0].x0, w[-1].x1):
                 continue
-            a, b = w[0].x0, w[-1].x1
-            if abs((a + b) / 2 - (x0 + x1) / 2) <= tol or abs(a - x0) <= tol or abs(b - x1) <= tol:
-                widest = max((b - a for a, b in everything if a < x1 and b > x0), default=0.0)
-                if x1 - x0 + 0.5 * char < widest:
-                    return None  # there was room for another digit: the line did not wrap
-                return j, w
+            widest = max((right - left for left, right in everything if aligned(left, right)), default=0.0)
+            if x1 - x0 + 0.5 * char < widest:
+                return None  # there was room for another digit: the line did not wrap
+            return j, w
     return None
 
 
-def _target(rows: list[list[Glyph]], digit: list[list[list[Glyph]]], lines: list[int], chain: list[list[Glyph]]) -> int:
+def _target(rows: list[list[Glyph]], lines: list[int], chain: list[list[Glyph]]) -> int:
     """The text row a joined number belongs on: one within the pieces' height that has the rest of its row."""
     top, bottom = chain[0][0].top, max(g.bottom for g in chain[-1])
     x0, x1 = chain[0][0].x0, chain[0][-1].x1
