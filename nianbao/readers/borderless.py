@@ -442,6 +442,7 @@ def join_wrapped_numbers(rows: list[list[Glyph]]) -> list[list[Glyph]]:
         cy = sum(g.cy for g in piece) / len(piece)
         return min(anchors(), key=lambda a: abs(a[0] - cy))[1] if anchors() else -1
 
+    cache: dict[tuple[float, float], float] = {}  # a number's position -> the widest number in its column
     taken: set[int] = set()  # ids of glyphs moved into a joined number
     moves: list[tuple[int, list[Glyph], list[list[Glyph]]]] = []  # (target row, upper piece, lower pieces)
     for i, ws in enumerate(digit):
@@ -450,7 +451,7 @@ def join_wrapped_numbers(rows: list[list[Glyph]]) -> list[list[Glyph]]:
                 continue
             chain, cur, k = [w], w, i
             while True:
-                nxt = _below(rows, digit, k, cur, everything)
+                nxt = _below(rows, digit, k, cur, everything, cache)
                 if nxt is None or owner(nxt[1]) != owner(w):
                     break
                 k, cur = nxt
@@ -483,6 +484,7 @@ def _below(
     k: int,
     upper: list[Glyph],
     everything: list[tuple[float, float]],
+    cache: dict[tuple[float, float], float],
 ) -> tuple[int, list[Glyph]] | None:
     """The digits wrapped from ``upper`` (on text row ``k``) onto the next line, if it filled its column."""
     x0, x1 = upper[0].x0, upper[-1].x1
@@ -498,7 +500,12 @@ def _below(
             gap = w[0].top - bottom
             if gap < -0.3 * size or gap > 0.6 * size or not aligned(w[0].x0, w[-1].x1):
                 continue
-            widest = max((right - left for left, right in everything if aligned(left, right)), default=0.0)
+            key = (x0, x1)
+            widest = cache.get(key)
+            if widest is None:  # many numbers share a column: measured once per position
+                widest = cache[key] = max(
+                    (right - left for left, right in everything if aligned(left, right)), default=0.0
+                )
             if x1 - x0 + 0.5 * char < widest:
                 return None  # there was room for another digit: the line did not wrap
             return j, w

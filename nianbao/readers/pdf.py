@@ -126,7 +126,7 @@ def _page_layout(page: Any, raw: Any) -> PageLayout:
     w, h = x1 - x0, y1 - y0
     textpage = page.get_textpage()
     try:
-        parts, quadrant = _chars(textpage, raw)
+        parts, quadrant = _chars(textpage, raw, (x0, y0, x1, y1))
         glyphs = _glyphs(textpage, raw, parts, quadrant, (x0, y1, w, h))
     finally:
         textpage.close()
@@ -145,8 +145,6 @@ def _page_layout(page: Any, raw: Any) -> PageLayout:
 
     segments = _segments(page, raw, box) if glyphs else []
     width, height = (h, w) if quadrant in (1, 3) else (w, h)
-    # characters wholly off the page are not printed (pdfium's generated spaces and breaks sit there too)
-    glyphs = [g for g in glyphs if g.x1 > 0 and g.x0 < width and g.bottom > 0 and g.top < height]
     return PageLayout(width, height, glyphs, segments)
 
 
@@ -181,6 +179,9 @@ class _Bare:
         self.form_object = bare(raw.FPDFFormObj_GetObject, raw.FPDF_PAGEOBJECT)
         self.type = bare(raw.FPDFPageObj_GetType, ctypes.c_int)
         self.bounds = bare(raw.FPDFPageObj_GetBounds, ctypes.c_int)
+        self.draw_mode = bare(raw.FPDFPath_GetDrawMode, ctypes.c_int)
+        self.stroke_color = bare(raw.FPDFPageObj_GetStrokeColor, ctypes.c_int)
+        self.fill_color = bare(raw.FPDFPageObj_GetFillColor, ctypes.c_int)
 
 
 _BARE: _Bare | None = None
@@ -217,13 +218,14 @@ _Char = tuple[int, float, float, float, float, str]  # index, loose box (left, b
 _Part = tuple[int, float, float | None, list[_Char]]  # quarter turns, font size, baseline (None: per char), chars
 
 
-def _chars(textpage: Any, raw: Any) -> tuple[list[_Part], int]:
+def _chars(textpage: Any, raw: Any, page: tuple[float, float, float, float]) -> tuple[list[_Part], int]:
     """The page's characters in runs that share a direction, size and baseline; the page's main text direction.
 
     The angle, font size and baseline are the text object's, so they are read once per run of characters
     from one object; only the box is read per character (the baseline per character when it varies).
     """
     api = _bare(raw)
+    px0, py0, px1, py1 = page
     tp = textpage.raw
     n = raw.FPDFText_CountChars(tp)
     text = _page_text(tp, n, api)
@@ -249,6 +251,8 @@ def _chars(textpage: Any, raw: Any) -> tuple[list[_Part], int]:
         left, bottom, right, top = rect.left, rect.bottom, rect.right, rect.top
         if right - left <= 0 and top - bottom <= 0:
             continue
+        if right < px0 or left > px1 or top < py0 or bottom > py1:
+            continue  # wholly off the page: not printed (pdfium's generated spaces and breaks sit there too)
         if obj is None or obj != last:
             run = []
             runs.append((obj, run))
@@ -389,7 +393,7 @@ def _segments(page: Any, raw: Any, box: Any) -> list[tuple[float, float, float, 
             if kind == form and level < 2:  # as deep as pypdfium2's get_objects(max_depth=3)
                 m = matrix(obj)
                 walk(api.form_count, api.form_object, obj, m if outer is None else m.multiply(outer), level + 1)
-            if kind != path or not api.bounds(obj, *bounds) or _invisible(raw, obj):
+            if kind != path or not api.bounds(obj, *bounds) or _invisible(api, obj):
                 continue
             left, bottom, right, top = fl.value, fb.value, fr.value, ft.value
             if outer is not None:
@@ -405,23 +409,28 @@ def _segments(page: Any, raw: Any, box: Any) -> list[tuple[float, float, float, 
     return out
 
 
-def _invisible(raw: Any, obj: Any) -> bool:
+_MODE, _STROKE = ctypes.c_int(), ctypes.c_int()
+_RGBA = (ctypes.c_uint(), ctypes.c_uint(), ctypes.c_uint(), ctypes.c_uint())
+_MODE_REFS = (ctypes.byref(_MODE), ctypes.byref(_STROKE))
+_RGBA_REFS = tuple(ctypes.byref(c) for c in _RGBA)
+
+
+def _invisible(api: _Bare, obj: Any) -> bool:
     """A path that paints nothing visible on a white page: not stroked (or stroked in white or fully
     transparent) and not filled (or filled so).  WPS puts a white-filled box behind every line of text;
     its edges are not a table's borders."""
-    mode, stroke = ctypes.c_int(), ctypes.c_int()
-    if not raw.FPDFPath_GetDrawMode(obj, mode, stroke):
+    if not api.draw_mode(obj, *_MODE_REFS):
         return False
-    r, g, b, a = ctypes.c_uint(), ctypes.c_uint(), ctypes.c_uint(), ctypes.c_uint()
+    r, g, b, a = _RGBA
 
     def blank(get: Any) -> bool:
-        if not get(obj, r, g, b, a):
+        if not get(obj, *_RGBA_REFS):
             return False
         return a.value == 0 or min(r.value, g.value, b.value) >= 250
 
-    if stroke.value and not blank(raw.FPDFPageObj_GetStrokeColor):
+    if _STROKE.value and not blank(api.stroke_color):
         return False
-    return not mode.value or blank(raw.FPDFPageObj_GetFillColor)
+    return not _MODE.value or blank(api.fill_color)
 
 
 def _path_lines(raw: Any, obj: Any, m: Any, out: list[tuple[float, float, float, float]], box: Any) -> None:
