@@ -415,34 +415,29 @@ def join_wrapped_numbers(rows: list[list[Glyph]]) -> list[list[Glyph]]:
     digit = [_digit_words(r) for r in rows]
     if sum(1 for ws in digit if ws) < 2:
         return rows
-    everything = [(w[0].x0, w[-1].x1) for ws in digit for w in ws]
+    # every number's (width, left, right), widest first: only a wider one can show that a line had room
+    everything = sorted(((w[-1].x1 - w[0].x0, w[0].x0, w[-1].x1) for ws in digit for w in ws), reverse=True)
     labelled = [any(not g.text.isdigit() for g in r) for r in rows]
     # the lines that carry a table row: a label with numbers, or a label opening a new item (（七）总计);
     # a piece of a number belongs to the nearest of them, and pieces of one number belong to the same one
     widest = max(len(ws) for ws in digit)
-    found: list[list[tuple[float, int]]] = []
+    anchor: dict[int, bool] = {}
 
-    def anchors() -> list[tuple[float, int]]:
-        """Worked out once, and only when some number has digits under it (most pages have none)."""
-        if not found:
-            found.append(
-                [
-                    (sum(g.cy for g in r) / len(r), i)
-                    for i, r in enumerate(rows)
-                    if labelled[i]
-                    and (
-                        len(digit[i]) >= max(2, widest // 2)
-                        or any(MARKER.match(word_text(w, row_size(r))) for w in split_words(r, row_size(r)))
-                    )
-                ]
+    def is_anchor(i: int) -> bool:
+        if i not in anchor:
+            r = rows[i]
+            anchor[i] = labelled[i] and (
+                len(digit[i]) >= max(2, widest // 2)
+                or any(MARKER.match(word_text(w, row_size(r))) for w in split_words(r, row_size(r)))
             )
-        return found[0]
+        return anchor[i]
 
-    def owner(piece: list[Glyph]) -> int:
+    def owner(piece: list[Glyph], k: int) -> int:
+        """The nearest row-carrying line to a piece on text row ``k`` (looked for a few lines around it)."""
         cy = sum(g.cy for g in piece) / len(piece)
-        return min(anchors(), key=lambda a: abs(a[0] - cy))[1] if anchors() else -1
+        near = [i for i in range(max(0, k - 4), min(len(rows), k + 5)) if is_anchor(i)]
+        return min(near, key=lambda i: abs(sum(g.cy for g in rows[i]) / len(rows[i]) - cy)) if near else -1
 
-    cache: dict[tuple[float, float], float] = {}  # a number's position -> the widest number in its column
     taken: set[int] = set()  # ids of glyphs moved into a joined number
     moves: list[tuple[int, list[Glyph], list[list[Glyph]]]] = []  # (target row, upper piece, lower pieces)
     for i, ws in enumerate(digit):
@@ -451,8 +446,8 @@ def join_wrapped_numbers(rows: list[list[Glyph]]) -> list[list[Glyph]]:
                 continue
             chain, cur, k = [w], w, i
             while True:
-                nxt = _below(rows, digit, k, cur, everything, cache)
-                if nxt is None or owner(nxt[1]) != owner(w):
+                nxt = _below(rows, digit, k, cur, everything)
+                if nxt is None or owner(nxt[1], nxt[0]) != owner(w, i):
                     break
                 k, cur = nxt
                 chain.append(cur)
@@ -483,8 +478,7 @@ def _below(
     digit: list[list[list[Glyph]]],
     k: int,
     upper: list[Glyph],
-    everything: list[tuple[float, float]],
-    cache: dict[tuple[float, float], float],
+    everything: list[tuple[float, float, float]],
 ) -> tuple[int, list[Glyph]] | None:
     """The digits wrapped from ``upper`` (on text row ``k``) onto the next line, if it filled its column."""
     x0, x1 = upper[0].x0, upper[-1].x1
@@ -500,14 +494,12 @@ def _below(
             gap = w[0].top - bottom
             if gap < -0.3 * size or gap > 0.6 * size or not aligned(w[0].x0, w[-1].x1):
                 continue
-            key = (x0, x1)
-            widest = cache.get(key)
-            if widest is None:  # many numbers share a column: measured once per position
-                widest = cache[key] = max(
-                    (right - left for left, right in everything if aligned(left, right)), default=0.0
-                )
-            if x1 - x0 + 0.5 * char < widest:
-                return None  # there was room for another digit: the line did not wrap
+            room = x1 - x0 + 0.5 * char
+            for width, left, right in everything:
+                if width <= room:
+                    break
+                if aligned(left, right):
+                    return None  # a wider number in this column: the line had room, it did not wrap
             return j, w
     return None
 
