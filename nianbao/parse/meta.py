@@ -12,7 +12,7 @@ TITLE = re.compile(
 )
 # The year after the name: 某某局政府信息公开工作年度报告(2020年度)
 TITLE_YEAR_LAST = re.compile(
-    r"^(?P<before>.{2,40}?)(?:政府|政务)?信息公开(?:工作)?(?:年度报告|年报)\(?(?P<year>(?:19|20)\d{2})\s*年?度?\)?$"
+    r"^(?P<before>.{0,40}?)(?:政府|政务)?信息公开(?:工作)?(?:年度报告|年报)[(（]?(?P<year>(?:19|20)\d{2})\s*年?度?[)）]?$"
 )
 _ORGAN_WORDS = re.compile(r"^关于|关于$|的$")
 _SUFFIX = re.compile(r"(?:政府|政务)?信息公开(?:工作)?(?:年度报告|年报|工作报告|年度工作报告)$")
@@ -39,15 +39,19 @@ def find_title(lines: list[str]) -> tuple[str | None, int | None, str | None]:
             if len(s) > 70:
                 continue
             m = TITLE.match(s) or TITLE_YEAR_LAST.match(s)
-            if not m and "信息公开" in s and i + 1 < len(head) and len(head[i + 1].strip()) <= 8:
-                joined = s + re.sub(r"\s+", "", head[i + 1])  # a title wrapped onto a second line
-                m = TITLE.match(joined) or TITLE_YEAR_LAST.match(joined)
-                s = joined if m else s
+            if not m and s and i + 1 < len(head) and "\t" not in head[i + 1]:
+                # a title set on two lines: 某某县人民政府2023年 / 政府信息公开工作年度报告, or 某某县2023年政府
+                # 信息公开 / 工作年度报告; the joined line must read as a whole title, as one line would
+                joined = s + re.sub(r"\s+", "", head[i + 1])
+                if len(joined) <= 70:
+                    m = TITLE.match(joined) or TITLE_YEAR_LAST.match(joined)
+                    s = joined if m else s
             if m:
                 organ = m.group("before") + (m.groupdict().get("after") or "")
                 organ = _ORGAN_WORDS.sub("", _SUFFIX.sub("", organ.strip()))
-                if not organ and _ORGAN_LINE.match(previous):
-                    organ, s = previous, previous + s
+                lead = _ORGAN_WORDS.sub("", previous)  # 某某县人民政府办公室关于 / 2023年…
+                if not organ and _ORGAN_LINE.match(lead):
+                    organ, s = lead, previous + s
                 return s, int(m.group("year")), organ or None
             if s:
                 previous = s

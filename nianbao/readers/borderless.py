@@ -20,7 +20,7 @@ import re
 from dataclasses import dataclass, field
 from itertools import pairwise
 
-from .layout import Glyph, Line, join_wrapped, make_line, row_size, split_words, word_text
+from .layout import NUMBER_GAP, Glyph, Line, join_wrapped, make_line, row_size, split_words, word_text
 
 NUMBER = re.compile(r"^[-+－]?\d[\d,，.]*\s*(?:万元|万|元|个|件|条|项|次|人次)?$")
 # a label cell starts a new item: 1. 2、 （三） (三 三、 一.
@@ -63,6 +63,7 @@ class _Cell:
 
 def rebuild(rows: list[list[Glyph]], page_width: float) -> list[Line]:
     """Lines of one page's text rows (outside ruled grids), with borderless tables put back together."""
+    rows = join_wrapped_numbers(rows)
     sizes = [row_size(r) for r in rows]
     words: list[list[_Word]] = []
     for i, (row, size) in enumerate(zip(rows, sizes)):
@@ -369,3 +370,158 @@ def _row_line(
             return None
         values[k] = w.text
     return make_line(row, text + values, size)
+
+
+def _digit_words(row: list[Glyph]) -> list[list[Glyph]]:
+    """The row's words that are all digits, split as split_words splits them (a gap over NUMBER_GAP em
+    next to a digit), in one pass without building the other words."""
+    if not any(g.text.isdigit() for g in row):
+        return []
+    gap = NUMBER_GAP * row_size(row)
+    out: list[list[Glyph]] = []
+    cur: list[Glyph] = []
+    clean = True  # the current run of digits is a word of its own on its left
+    prev: Glyph | None = None
+    for g in row:
+        apart = prev is None or g.x0 - prev.x1 > gap
+        if g.text.isdigit():
+            if cur and not apart:
+                cur.append(g)
+            else:
+                if cur and clean:
+                    out.append(cur)
+                cur, clean = [g], apart
+        else:
+            if cur and clean and apart:
+                out.append(cur)
+            cur = []
+        prev = g
+    if cur and clean:
+        out.append(cur)
+    return out
+
+
+def join_wrapped_numbers(rows: list[list[Glyph]]) -> list[list[Glyph]]:
+    """Numbers too long for their cell, wrapped onto the next line (2569 as 256 over 9), put back together.
+
+    The upper piece must fill its column (as wide as the widest number in that column, so that one more
+    digit would not have fitted); the lower one must sit right under it, aligned with it (centred, or on
+    its left or right edge), on a line of its own or a line without a label.  The joined number goes to
+    the line between or beside the pieces that holds the rest of the table row (its label, the other
+    cells), so that a row with vertically centred cells reads as one row.
+    """
+    if len(rows) < 2:
+        return rows
+    digit = [_digit_words(r) for r in rows]
+    if sum(1 for ws in digit if ws) < 2:
+        return rows
+    # every number's (width, left, right), widest first: only a wider one can show that a line had room
+    everything = sorted(((w[-1].x1 - w[0].x0, w[0].x0, w[-1].x1) for ws in digit for w in ws), reverse=True)
+    labelled = [any(not g.text.isdigit() for g in r) for r in rows]
+    # the lines that carry a table row: a label with numbers, or a label opening a new item (（七）总计);
+    # a piece of a number belongs to the nearest of them, and pieces of one number belong to the same one
+    widest = max(len(ws) for ws in digit)
+    anchor: dict[int, bool] = {}
+
+    def is_anchor(i: int) -> bool:
+        if i not in anchor:
+            r = rows[i]
+            anchor[i] = labelled[i] and (
+                len(digit[i]) >= max(2, widest // 2)
+                or any(MARKER.match(word_text(w, row_size(r))) for w in split_words(r, row_size(r)))
+            )
+        return anchor[i]
+
+    def owner(piece: list[Glyph], k: int) -> int:
+        """The nearest row-carrying line to a piece on text row ``k`` (looked for a few lines around it)."""
+        cy = sum(g.cy for g in piece) / len(piece)
+        near = [i for i in range(max(0, k - 4), min(len(rows), k + 5)) if is_anchor(i)]
+        return min(near, key=lambda i: abs(sum(g.cy for g in rows[i]) / len(rows[i]) - cy)) if near else -1
+
+    taken: set[int] = set()  # ids of glyphs moved into a joined number
+    moves: list[tuple[int, list[Glyph], list[list[Glyph]]]] = []  # (target row, upper piece, lower pieces)
+    for i, ws in enumerate(digit):
+        for w in ws:
+            if id(w[0]) in taken:
+                continue
+            chain, cur, k = [w], w, i
+            while True:
+                nxt = _below(rows, digit, k, cur, everything)
+                if nxt is None or owner(nxt[1], nxt[0]) != owner(w, i):
+                    break
+                k, cur = nxt
+                chain.append(cur)
+            if len(chain) < 2:
+                continue
+            lines = [_row_of(rows, p) for p in chain]
+            if all(labelled[r] for r in lines):
+                continue
+            taken.update(id(g) for p in chain for g in p)
+            moves.append((_target(rows, lines, chain), chain[0], chain[1:]))
+    if not moves:
+        return rows
+    out = [[g for g in r if id(g) not in taken] for r in rows]
+    for target, upper, lower in moves:
+        out[target].extend(_joined(upper, lower, rows[target][0]))
+    for r in out:
+        r.sort(key=lambda g: g.x0)
+    return [r for r in out if r]
+
+
+def _row_of(rows: list[list[Glyph]], piece: list[Glyph]) -> int:
+    first = piece[0]
+    return next(i for i, r in enumerate(rows) if any(g is first for g in r))
+
+
+def _below(
+    rows: list[list[Glyph]],
+    digit: list[list[list[Glyph]]],
+    k: int,
+    upper: list[Glyph],
+    everything: list[tuple[float, float, float]],
+) -> tuple[int, list[Glyph]] | None:
+    """The digits wrapped from ``upper`` (on text row ``k``) onto the next line, if it filled its column."""
+    x0, x1 = upper[0].x0, upper[-1].x1
+    char = max(g.x1 - g.x0 for g in upper)
+    bottom, size = max(g.bottom for g in upper), upper[0].size
+    tol = 0.5 * char
+
+    def aligned(a: float, b: float) -> bool:  # in the same column: centred, or on the same left or right edge
+        return abs((a + b) / 2 - (x0 + x1) / 2) <= tol or abs(a - x0) <= tol or abs(b - x1) <= tol
+
+    for j in range(k + 1, min(k + 4, len(rows))):
+        for w in digit[j]:
+            gap = w[0].top - bottom
+            if gap < -0.3 * size or gap > 0.6 * size or not aligned(w[0].x0, w[-1].x1):
+                continue
+            room = x1 - x0 + 0.5 * char
+            for width, left, right in everything:
+                if width <= room:
+                    break
+                if aligned(left, right):
+                    return None  # a wider number in this column: the line had room, it did not wrap
+            return j, w
+    return None
+
+
+def _target(rows: list[list[Glyph]], lines: list[int], chain: list[list[Glyph]]) -> int:
+    """The text row a joined number belongs on: one within the pieces' height that has the rest of its row."""
+    top, bottom = chain[0][0].top, max(g.bottom for g in chain[-1])
+    x0, x1 = chain[0][0].x0, chain[0][-1].x1
+    best, most = lines[0], 0
+    for j in range(lines[0], lines[-1] + 1):
+        cy = sum(g.cy for g in rows[j]) / len(rows[j])
+        if not top <= cy <= bottom:
+            continue
+        others = [g for g in rows[j] if not (g.x1 > x0 and g.x0 < x1)]  # not in this number's column
+        if j not in lines and len(others) > most:
+            best, most = j, len(others)
+    return best
+
+
+def _joined(upper: list[Glyph], lower: list[list[Glyph]], line: Glyph) -> list[Glyph]:
+    """The pieces' digits as one word over the upper piece's extent, on the target line's height."""
+    chars = [g.text for g in upper] + [g.text for p in lower for g in p]
+    x0, x1 = upper[0].x0, upper[-1].x1
+    step = (x1 - x0) / len(chars)
+    return [Glyph(x0 + n * step, line.top, x0 + (n + 1) * step, line.bottom, ch) for n, ch in enumerate(chars)]

@@ -85,6 +85,7 @@ class Table:
     rows: list[list[str]]
     anchors: list[list[tuple[int, int] | None]] = field(default_factory=list)  # (row, col) owning each position
     xs: list[float] = field(default_factory=list)  # column edges
+    full: set[tuple[int, int]] = field(default_factory=set)  # (row, col) of cells whose last line is full
 
 
 Item = Line | Table
@@ -102,10 +103,15 @@ _CJK = re.compile(r"[\u2e80-\u9fff\uf900-\ufaff\u3000-\u303f\uff00-\uffef]")
 
 
 def glyph_rows(glyphs: list[Glyph]) -> list[list[Glyph]]:
-    """Group characters into text rows by vertical overlap, each row sorted left to right."""
+    """Group characters into text rows by vertical overlap, each row sorted left to right.
+
+    A character joins a row when it overlaps the row's first character, not the row's span so far: a span
+    that grows with each character chains lines together (the 5 wrapped under 108 in a table cell read
+    into the line above as 1058).
+    """
     rows: list[list[Glyph]] = []
     row: list[Glyph] = []
-    top = bottom = 0.0  # the current row's vertical span
+    top = bottom = 0.0  # the vertical span of the current row's first character
     for g in sorted(glyphs, key=_BY_LINE):
         gt, gb, gs = g.top, g.bottom, g.size
         if row:
@@ -115,10 +121,6 @@ def glyph_rows(glyphs: list[Glyph]) -> list[list[Glyph]]:
                 gs if gs > height else height
             ):
                 row.append(g)
-                if gt < top:
-                    top = gt
-                if gb > bottom:
-                    bottom = gb
                 continue
         row = [g]
         rows.append(row)
@@ -396,10 +398,16 @@ def _fill_grid(grid: _Grid, glyphs: list[Glyph]) -> tuple[Table, list[Glyph]]:
                 continue
         rest.append(g)
     rows = [[""] * nc for _ in range(nr)]
-    for (r0, c0, _r1, _c1), gs in zip(grid.cells, content):
+    for (r0, c0, _r1, c1), gs in zip(grid.cells, content):
         if gs:
-            rows[r0][c0] = _cell_text(gs)
+            rows[r0][c0] = _cell_text(gs, xs[c1 + 1] - xs[c0])
     keep = [r for r in range(nr) if any(rows[r])]
+    # whether a cell's last line is full matters only where a page break may cut it: in the last row
+    full: set[tuple[int, int]] = set()
+    last = keep[-1] if keep else -1
+    for (r0, c0, r1, c1), gs in zip(grid.cells, content):
+        if gs and r0 <= last <= r1 and _full_line(_last_line(gs), xs[c1 + 1] - xs[c0]):
+            full.add((r0, c0))
     new_index = {r: i for i, r in enumerate(keep)}
     anchors: list[list[tuple[int, int] | None]] = []
     for r in keep:
@@ -409,18 +417,48 @@ def _fill_grid(grid: _Grid, glyphs: list[Glyph]) -> tuple[Table, list[Glyph]]:
             r0, c0, _r1, _c1 = grid.cells[k] if k >= 0 else (-1, -1, 0, 0)
             line.append((new_index[r0], c0) if r0 in new_index else None)
         anchors.append(line)
-    table = Table(ys[0], ys[-1], xs[0], xs[-1], [rows[r] for r in keep], anchors, list(xs))
+    full = {(new_index[r], c) for r, c in full if r in new_index}
+    table = Table(ys[0], ys[-1], xs[0], xs[-1], [rows[r] for r in keep], anchors, list(xs), full)
     return table, rest
 
 
-def _cell_text(gs: list[Glyph]) -> str:
-    """A ruled cell's text: its lines joined.  Most cells are one line of one size, read without grouping."""
+CELL_PAD = 6.0  # points: the inner margin a word processor leaves on each side of a cell's text (Word: 5.4)
+
+
+def _last_line(gs: list[Glyph]) -> list[Glyph]:
+    """The glyphs of a cell's bottom line."""
+    low = max(g.cy for g in gs)
+    return [g for g in gs if abs(g.cy - low) < 0.5 * g.size]
+
+
+def _full_line(line: list[Glyph], width: float) -> bool:
+    """Would one more character of the line's kind not have fitted in the cell (so that the text may
+    have wrapped onto the next line, or onto the next page)?"""
+    x0, x1 = min(g.x0 for g in line), max(g.x1 for g in line)
+    char = max(g.x1 - g.x0 for g in line)
+    return x1 - x0 + char > width - 2 * CELL_PAD
+
+
+def _cell_text(gs: list[Glyph], width: float = 0.0) -> str:
+    """A ruled cell's text: its lines joined.  Most cells are one line of one size, read without grouping.
+
+    A number too long for its cell wraps (2569 as 256 over 9): lines of digits under a full line of
+    digits are one number.
+    """
     if len(gs) == 1:
         return gs[0].text.strip()
     top, bottom = gs[0].top, gs[0].bottom
     for g in gs:
         if g.top != top or g.bottom != bottom:
-            return join_wrapped([word_text(row, row_size(row)) for row in glyph_rows(gs)])
+            rows = glyph_rows(gs)
+            parts = [word_text(row, row_size(row)) for row in rows]
+            out = parts[0]
+            for row, before, part in zip(rows, parts, parts[1:]):
+                if width and before.isdigit() and part[:1].isdigit() and _full_line(row, width):
+                    out += part
+                else:
+                    out = join_wrapped([out, part])
+            return out
     return word_text(sorted(gs, key=_BY_X), gs[0].size)
 
 
@@ -587,6 +625,7 @@ def _regrid(table: Table, xs: list[float]) -> None:
             line.append((a[0], first[a[1]]) if a is not None else None)
         anchors.append(line)
     table.rows, table.anchors, table.xs = rows, anchors, list(xs)
+    table.full = {(r, first[c]) for r, c in table.full if c in first}
 
 
 def _repeated_header(prev: Table, rows: list[list[str]]) -> int:
@@ -604,8 +643,9 @@ def _continue_row(prev: Table, new: Table, r: int) -> bool:
     """Merge row ``r`` of ``new`` into the last row of ``prev`` when a page break cut one row in two.
 
     It is a continuation when each filled cell either goes on with a label (no list number of its own,
-    as in 一、本年新收政府信息公 | 开申请数量) or fills a cell the cut row left blank, and at least one
-    goes on with a label.  Columns are matched by position, since the two parts may have different grids.
+    as in 一、本年新收政府信息公 | 开申请数量) whose last line filled its cell, or fills a cell the cut
+    row left blank, and at least one goes on with a label.  Columns are matched by position, since the two
+    parts may have different grids.
     """
     if not prev.rows or not prev.anchors:
         return False
@@ -623,13 +663,19 @@ def _continue_row(prev: Table, new: Table, r: int) -> bool:
         owner_text = prev.rows[ar][ac]
         if not owner_text and ar != len(prev.rows) - 1:
             return False
-        if owner_text and (_is_number(text) or _is_number(owner_text) or _LIST_MARK.match(text)):
+        full = (ar, ac) in prev.full
+        digits = owner_text.isdigit() and text.isdigit() and full
+        if owner_text and not digits and (_is_number(text) or _is_number(owner_text) or _LIST_MARK.match(text)):
+            return False
+        if owner_text and not full:  # 行政许可 had room to go on: 第二十条第（六）项 below starts a new row
             return False
         plan.append((ar, ac, text))
     if not any(prev.rows[ar][ac] for ar, ac, _ in plan):
         return False
     for ar, ac, text in plan:
-        prev.rows[ar][ac] = join_wrapped([prev.rows[ar][ac], text])
+        owner_text = prev.rows[ar][ac]
+        number = owner_text.isdigit() and text.isdigit()
+        prev.rows[ar][ac] = owner_text + text if number else join_wrapped([owner_text, text])
     return True
 
 

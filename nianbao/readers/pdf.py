@@ -126,7 +126,7 @@ def _page_layout(page: Any, raw: Any) -> PageLayout:
     w, h = x1 - x0, y1 - y0
     textpage = page.get_textpage()
     try:
-        parts, quadrant = _chars(textpage, raw)
+        parts, quadrant = _chars(textpage, raw, (x0, y0, x1, y1))
         glyphs = _glyphs(textpage, raw, parts, quadrant, (x0, y1, w, h))
     finally:
         textpage.close()
@@ -162,10 +162,13 @@ class _Bare:
 
         self.unicode = bare(raw.FPDFText_GetUnicode, ctypes.c_uint)
         self.box = bare(raw.FPDFText_GetLooseCharBox, ctypes.c_int)
+        self.tight = bare(raw.FPDFText_GetCharBox, ctypes.c_int)
         self.angle = bare(raw.FPDFText_GetCharAngle, ctypes.c_float)
         self.origin = bare(raw.FPDFText_GetCharOrigin, ctypes.c_int)
         self.size = bare(raw.FPDFText_GetFontSize, ctypes.c_double)
         self.text = bare(raw.FPDFText_GetText, ctypes.c_int)
+        mat = getattr(raw, "FPDFText_GetMatrix", None)
+        self.matrix = bare(mat, ctypes.c_int) if mat is not None else None
         gen, obj = getattr(raw, "FPDFText_IsGenerated", None), getattr(raw, "FPDFText_GetTextObject", None)
         self.is_generated = bare(gen, ctypes.c_int) if gen is not None else None
         self.text_object = bare(obj, ctypes.c_void_p) if obj is not None else None
@@ -176,6 +179,9 @@ class _Bare:
         self.form_object = bare(raw.FPDFFormObj_GetObject, raw.FPDF_PAGEOBJECT)
         self.type = bare(raw.FPDFPageObj_GetType, ctypes.c_int)
         self.bounds = bare(raw.FPDFPageObj_GetBounds, ctypes.c_int)
+        self.draw_mode = bare(raw.FPDFPath_GetDrawMode, ctypes.c_int)
+        self.stroke_color = bare(raw.FPDFPageObj_GetStrokeColor, ctypes.c_int)
+        self.fill_color = bare(raw.FPDFPageObj_GetFillColor, ctypes.c_int)
 
 
 _BARE: _Bare | None = None
@@ -212,13 +218,14 @@ _Char = tuple[int, float, float, float, float, str]  # index, loose box (left, b
 _Part = tuple[int, float, float | None, list[_Char]]  # quarter turns, font size, baseline (None: per char), chars
 
 
-def _chars(textpage: Any, raw: Any) -> tuple[list[_Part], int]:
+def _chars(textpage: Any, raw: Any, page: tuple[float, float, float, float]) -> tuple[list[_Part], int]:
     """The page's characters in runs that share a direction, size and baseline; the page's main text direction.
 
     The angle, font size and baseline are the text object's, so they are read once per run of characters
     from one object; only the box is read per character (the baseline per character when it varies).
     """
     api = _bare(raw)
+    px0, py0, px1, py1 = page
     tp = textpage.raw
     n = raw.FPDFText_CountChars(tp)
     text = _page_text(tp, n, api)
@@ -244,6 +251,8 @@ def _chars(textpage: Any, raw: Any) -> tuple[list[_Part], int]:
         left, bottom, right, top = rect.left, rect.bottom, rect.right, rect.top
         if right - left <= 0 and top - bottom <= 0:
             continue
+        if right < px0 or left > px1 or top < py0 or bottom > py1:
+            continue  # wholly off the page: not printed (pdfium's generated spaces and breaks sit there too)
         if obj is None or obj != last:
             run = []
             runs.append((obj, run))
@@ -254,6 +263,9 @@ def _chars(textpage: Any, raw: Any) -> tuple[list[_Part], int]:
     ox, oy = ctypes.c_double(), ctypes.c_double()
     pox, poy = ctypes.byref(ox), ctypes.byref(oy)
     get_origin, get_size, get_angle = api.origin, api.size, api.angle
+    get_matrix = api.matrix
+    fm = raw.FS_MATRIX()
+    pfm = ctypes.byref(fm)
     for obj, run in runs:
         for part in [run] if obj is not None else [[c] for c in run]:
             first = part[0][0]
@@ -267,8 +279,38 @@ def _chars(textpage: Any, raw: Any) -> tuple[list[_Part], int]:
                 get_origin(tp, part[-1][0], pox, poy)
                 if (oy.value if q == 0 or q == 2 else ox.value) != base:
                     base = None
-            parts.append((q, get_size(tp, first), base, part))
+            size = get_size(tp, first)
+            # the size pdfium gives is the font's size before the text matrix: WPS sets 319 pt type scaled by
+            # 0.05, so the size on the page is the font size times the length of the matrix's upright vector
+            if get_matrix is not None and get_matrix(tp, first, pfm):
+                scale = math.hypot(fm.c, fm.d)
+                if scale > 0:
+                    size *= scale
+            if len(part) == 1 or q % 2:
+                part = _sane_boxes(tp, api, part, size)
+            parts.append((q, size, base, part))
     return parts, max(range(4), key=lambda q: turns[q])
+
+
+def _sane_boxes(tp: Any, api: _Bare, part: list[_Char], size: float) -> list[_Char]:
+    """Characters whose loose box is many times their type size get their tight box instead.
+
+    pdfium leaves some fonts' loose boxes unscaled by the text matrix (WPS's vertical labels: a 10 pt
+    character with a 199 pt box), which would put it in every cell and line around it.
+    """
+    if size <= 0:
+        return part
+    out = part
+    lo, r, b, t = ctypes.c_double(), ctypes.c_double(), ctypes.c_double(), ctypes.c_double()
+    for k, (i, left, bottom, right, top, ch) in enumerate(part):
+        if right - left <= 3 * size and top - bottom <= 3 * size:
+            continue
+        if not api.tight(tp, i, ctypes.byref(lo), ctypes.byref(r), ctypes.byref(b), ctypes.byref(t)):
+            continue
+        if out is part:
+            out = list(part)
+        out[k] = (i, lo.value, b.value, r.value, t.value, ch)
+    return out
 
 
 def _glyphs(
@@ -351,7 +393,7 @@ def _segments(page: Any, raw: Any, box: Any) -> list[tuple[float, float, float, 
             if kind == form and level < 2:  # as deep as pypdfium2's get_objects(max_depth=3)
                 m = matrix(obj)
                 walk(api.form_count, api.form_object, obj, m if outer is None else m.multiply(outer), level + 1)
-            if kind != path or not api.bounds(obj, *bounds):
+            if kind != path or not api.bounds(obj, *bounds) or _invisible(api, obj):
                 continue
             left, bottom, right, top = fl.value, fb.value, fr.value, ft.value
             if outer is not None:
@@ -365,6 +407,30 @@ def _segments(page: Any, raw: Any, box: Any) -> list[tuple[float, float, float, 
 
     walk(api.page_count, api.page_object, page.raw, None, 0)
     return out
+
+
+_MODE, _STROKE = ctypes.c_int(), ctypes.c_int()
+_RGBA = (ctypes.c_uint(), ctypes.c_uint(), ctypes.c_uint(), ctypes.c_uint())
+_MODE_REFS = (ctypes.byref(_MODE), ctypes.byref(_STROKE))
+_RGBA_REFS = tuple(ctypes.byref(c) for c in _RGBA)
+
+
+def _invisible(api: _Bare, obj: Any) -> bool:
+    """A path that paints nothing visible on a white page: not stroked (or stroked in white or fully
+    transparent) and not filled (or filled so).  WPS puts a white-filled box behind every line of text;
+    its edges are not a table's borders."""
+    if not api.draw_mode(obj, *_MODE_REFS):
+        return False
+    r, g, b, a = _RGBA
+
+    def blank(get: Any) -> bool:
+        if not get(obj, *_RGBA_REFS):
+            return False
+        return a.value == 0 or min(r.value, g.value, b.value) >= 250
+
+    if _STROKE.value and not blank(api.stroke_color):
+        return False
+    return not _MODE.value or blank(api.fill_color)
 
 
 def _path_lines(raw: Any, obj: Any, m: Any, out: list[tuple[float, float, float, float]], box: Any) -> None:
