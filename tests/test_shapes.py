@@ -233,6 +233,17 @@ def test_title_wrapped_onto_a_second_line():
     )
 
 
+def test_a_line_above_a_whole_title_is_not_its_head():
+    # a date or header line above a one-line title must not be joined to it as a title set on two lines
+    from nianbao.parse.meta import find_title
+
+    assert find_title(["发布时间:2021-01-20", "南江市2020年政府信息公开工作年度报告", "一、总体情况"]) == (
+        "南江市2020年政府信息公开工作年度报告",
+        2020,
+        "南江市",
+    )
+
+
 def _td(v: str, span: int = 1) -> str:
     return f'<td colspan="{span}"><p align="center">{v}</p></td>' if span > 1 else f"<td><p>{v}</p></td>"
 

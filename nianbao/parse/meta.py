@@ -41,9 +41,11 @@ def find_title(lines: list[str]) -> tuple[str | None, int | None, str | None]:
             m = TITLE.match(s) or TITLE_YEAR_LAST.match(s)
             if not m and s and i + 1 < len(head) and "\t" not in head[i + 1]:
                 # a title set on two lines: 某某县人民政府2023年 / 政府信息公开工作年度报告, or 某某县2023年政府
-                # 信息公开 / 工作年度报告; the joined line must read as a whole title, as one line would
-                joined = s + re.sub(r"\s+", "", head[i + 1])
-                if len(joined) <= 70:
+                # 信息公开 / 工作年度报告; the joined line must read as a whole title, as one line would, and the
+                # next line must not be a whole title by itself (a date or header line above a title is not its head)
+                nxt = re.sub(r"\s+", "", head[i + 1]).strip("*#:：")
+                joined = s + nxt
+                if len(joined) <= 70 and not (TITLE.match(nxt) or TITLE_YEAR_LAST.match(nxt)):
                     m = TITLE.match(joined) or TITLE_YEAR_LAST.match(joined)
                     s = joined if m else s
             if m:
