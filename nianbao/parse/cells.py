@@ -12,7 +12,7 @@ from typing import NamedTuple
 
 from ..readers import SPAN
 from ..readers.normalize import label_key
-from .numbers import LABEL_THEN_NUMBERS, Part, is_number_cell, parts
+from .numbers import Part, is_number_cell, parts, split_label
 
 LABEL, NUMBER, BLANK, PROSE = "label", "number", "blank", "prose"
 # Labels longer than this (in normalised characters) are prose, not table labels.
@@ -87,9 +87,9 @@ def _classify(cell: str) -> tuple[tuple[str, str, tuple[Part, ...]], ...]:
         return ((NUMBER, cell, (Part("", cell, "", ""),)),)
     if is_number_cell(cell):
         return ((NUMBER, cell, tuple(parts(cell))),)
-    m = LABEL_THEN_NUMBERS.match(cell)
-    if m and len(label_key(m.group(1))) <= MAX_LABEL and not m.group(1).rstrip().endswith(("第", "共")):
-        return ((LABEL, label_key(m.group(1)), ()), (NUMBER, m.group(2), tuple(parts(m.group(2)))))
+    m = split_label(cell)
+    if m and len(label_key(m[0])) <= MAX_LABEL and not m[0].rstrip().endswith(("第", "共")):
+        return ((LABEL, label_key(m[0]), ()), (NUMBER, m[1], tuple(parts(m[1]))))
     key = label_key(cell)
     if not key or key in NOTHING:
         return ((BLANK, "", ()),)
