@@ -210,6 +210,11 @@ PARSER_RULES: dict[str, tuple[str, str]] = {
     "template.legacy": ("info", "the report uses the 2019 or 2021 format (a pre-2019 report has no tables to read)"),
     "source.unreadable": ("error", "the file could be opened and decoded"),
     "source.scanned": ("error", "the document has a text layer"),
+    "source.truncated": (
+        "warning",
+        "the file is within the size limits (a text over 8 MB, more than 2,000,000 characters, a line over "
+        "100,000 characters, a PDF over 300 pages: the rest is cut and not read)",
+    ),
     "source.not_a_report": ("error", "the document is an annual report at all"),
     "narrative.mismatch": ("warning", "a figure stated in the prose agrees with the tables or with its listed parts"),
 }

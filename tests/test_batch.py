@@ -5,13 +5,16 @@ from __future__ import annotations
 import pytest
 
 from nianbao.batch import expand, parse_many
-
-from .conftest import seed_cases
+from nianbao.synth import corpus
 
 
 @pytest.fixture
 def files(tmp_path):
-    paths = [str(p) for p in seed_cases()] * 2
+    paths = []
+    for i, r in enumerate(corpus(5, seed=3)):
+        (tmp_path / f"{i}_{r.name}").write_bytes(r.data)
+        paths.append(str(tmp_path / f"{i}_{r.name}"))
+    paths *= 2
     bad = tmp_path / "broken.txt"
     bad.write_bytes(b"\x00\x01" * 300)
     return [*paths, str(bad), str(tmp_path / "missing.txt")]
