@@ -114,7 +114,9 @@ def read_bytes(data: bytes, name: str = "<bytes>") -> Document:
             failures.append(e.message)
             continue
         except (MemoryError, RecursionError) as e:
-            failures.append(f"{Path(name).name}：文件结构过大或嵌套过深，无法读取 (too large or too deeply nested: {type(e).__name__})")
+            failures.append(
+                f"{Path(name).name}：文件结构过大或嵌套过深，无法读取 (too large or nested: {type(e).__name__})"
+            )
             continue
         except Exception as e:
             failures.append(decoder_failure(e, name))
@@ -164,7 +166,8 @@ def decoder_failure(error: Exception, name: str) -> str:
     lib = [i + 1 for i, p in enumerate(inside) if p in ("site-packages", "dist-packages")]
     start = lib[-1] if lib else len(inside) - 1
     module = ".".join(inside[start:]) or origin.stem
-    return f"{Path(name).name}：文件已损坏或格式不符，无法解码 (the file is damaged: {type(error).__name__} in {module}: {error})"[:300]
+    said = f"{Path(name).name}：文件已损坏或格式不符，无法解码"
+    return f"{said} (the file is damaged: {type(error).__name__} in {module}: {error})"[:300]
 
 
 def read_document(path: str | Path) -> Document:
