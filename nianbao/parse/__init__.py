@@ -146,7 +146,7 @@ def _ocr_confirmed(report: Report, unsure: int) -> Report:
     """
     from ..check import cells_of, check
 
-    doubtful = {p for f in check(report) for p in cells_of(f, report)}
+    doubtful = {p for f in check(report) if f.severity == "error" for p in cells_of(f, report)}
     tables = {t: {r: dict(c) for r, c in rows.items()} for t, rows in report.tables.items()}
     for path in doubtful:
         table, row, col = path.split(".")
@@ -160,7 +160,12 @@ def _ocr_confirmed(report: Report, unsure: int) -> Report:
         said += f"；{len(doubtful)}个单元格所在的合计关系不成立（可能识别有误），已留空"
     marks = [Finding("source.scanned", "error", "source", said + "。", expected="a text layer", found="OCR")]
     marks += [
-        Finding("structure.ambiguous_cells", "warning", row, f"{row} 的数字经文字识别后合计不符，已留空。")
+        Finding(
+            "structure.ambiguous_cells",
+            "warning",
+            row,
+            f"{formats.path_label(report.template, row)}的数字经文字识别后合计不符，已留空。",
+        )
         for row in rows
     ]
     return replace(report, tables=tables, findings=(*marks, *report.findings))

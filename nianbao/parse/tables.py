@@ -305,7 +305,7 @@ def extract_requests(
         counts = [_count(v) for v in values(parts)]
         out[row.key] = dict(zip(cols, counts))
         if rule:
-            findings.append(_unplaced("requests", row, cols, counts, rule))
+            findings.append(_unplaced("requests", row, cols, counts, rule, template))
     for key in found:
         if key not in out and any(t.kind == NUMBER for t in found[key].tokens):
             row = next(r for r in _ALL_REQUEST_ROWS if r.key == key)
@@ -354,7 +354,7 @@ def extract_active(
                 fixed.append(_count(p.value * formats.UNITS.get(p.unit, 1) if p.unit == "万" else p.value))
         out[row.key] = dict(zip(row.fields, fixed))
         if rule:
-            findings.append(_unplaced("active", row, list(row.fields), fixed, rule))
+            findings.append(_unplaced("active", row, list(row.fields), fixed, rule, template))
     return out, findings, bool(found)
 
 
@@ -398,13 +398,18 @@ def extract_appeals(tokens: Sequence[Token]) -> tuple[dict[str, dict[str, Value 
     out = {g: dict(zip(fields, counts[i * 5 : i * 5 + 5])) for i, g in enumerate(groups)}
     findings: list[Finding] = []
     if rule:
-        nulls = [f"{g}.{f}" for g in groups for f in fields if out[g][f] is None]
+        nulls = [
+            f"{formats.row_label(None, 'appeals', g)}·{formats.column_label(None, 'appeals', f)}"
+            for g in groups
+            for f in fields
+            if out[g][f] is None
+        ]
         findings.append(
             Finding(
                 rule,
                 "warning",
                 "appeals",
-                _PLACE_MESSAGES[rule].format(row="行政复议、行政诉讼情况表", cells="、".join(nulls)),
+                _PLACE_MESSAGES[rule].format(row="行政复议、行政诉讼情况表", cells=_cells_said(nulls)),
                 expected=n,
                 found=len(nulls),
             )
@@ -415,10 +420,17 @@ def extract_appeals(tokens: Sequence[Token]) -> tuple[dict[str, dict[str, Value 
 # ------------------------------------------------------------------ helpers
 
 _PLACE_MESSAGES = {
-    "structure.missing_cells": "“{row}”一行缺少数据，以下单元格无法确定，已留空：{cells}。",
+    "structure.missing_cells": "“{row}”一行缺少数据，{cells}。",
     "structure.ambiguous_cells": "“{row}”一行的数字粘连或断开，有不止一种读法符合表内勾稽关系（或没有一种符合），"
-    "以下单元格已留空：{cells}。",
+    "{cells}。",
 }
+
+
+def _cells_said(names: list[str]) -> str:
+    """The end of a placement message: which cells were left blank, by their Chinese labels."""
+    if not names:
+        return "但各单元格仍可确定，没有留空"
+    return "以下单元格无法确定，已留空：" + "、".join(names)
 
 
 def _fields(rows: Sequence[Row], key: str) -> tuple[str, ...]:
@@ -444,13 +456,16 @@ def _missing(table: str, row: Row, _cols: object) -> Finding:
     )
 
 
-def _unplaced(table: str, row: Row, cols: list[str], values: list[Value | None], rule: str) -> Finding:
+def _unplaced(
+    table: str, row: Row, cols: list[str], values: list[Value | None], rule: str, template: str | None
+) -> Finding:
     nulls = [c for c, v in zip(cols, values) if v is None]
+    names = [f"“{formats.column_label(template, table, c)}”" for c in nulls]
     return Finding(
         rule,
         "warning",
         f"{table}.{row.key}",
-        _PLACE_MESSAGES[rule].format(row=row.label, cells="、".join(nulls) or "无"),
+        _PLACE_MESSAGES[rule].format(row=row.label, cells=_cells_said(names)),
         expected=len(cols),
         found=len(cols) - len(nulls),
     )
