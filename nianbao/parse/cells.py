@@ -19,7 +19,7 @@ LABEL, NUMBER, BLANK, PROSE = "label", "number", "blank", "prose"
 MAX_LABEL = 60
 
 # Cell texts that mean "nothing here": read as blank cells, like —, / and -.
-NOTHING = frozenset({"无", "暂无", "空", "没有", "不适用", "NA", "na", "N/A"})
+NOTHING = frozenset({"无", "暂无", "空", "空缺", "空白", "没有", "不适用", "NA", "na", "N/A"})
 
 # Page furniture that PDF converters leave inside tables.
 NOISE = re.compile(
