@@ -17,6 +17,17 @@ NO_SHARED = f"the real reports of ../shared/corpus are not beside this clone ({S
 needs_shared = pytest.mark.skipif(not SEEDS.is_dir(), reason=NO_SHARED)
 
 
+# Lines for the end of the run (tests/test_real.py: cells right per real document).
+FIGURES: list[str] = []
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    if FIGURES:
+        terminalreporter.section("real documents of ../shared/corpus")
+        for line in FIGURES:
+            terminalreporter.write_line(line)
+
+
 def seed_cases() -> list[Path]:
     return sorted(SEEDS.glob("*.txt"))
 
