@@ -6,12 +6,15 @@ On processes and on a Dask cluster each file has a time limit: a file that takes
 
 from __future__ import annotations
 
+import contextlib
 import os
+import time
 from collections import deque
 from collections.abc import Iterable, Iterator
 from concurrent.futures import Future
 from concurrent.futures import TimeoutError as FutureTimeout
 from pathlib import Path
+from typing import Any
 
 from .check import checked
 from .errors import MissingDependency, UnreadableFile
@@ -122,14 +125,15 @@ def parse_read_checked(data: bytes | str, name: str) -> Report:
     return checked(parse_read(data, name))
 
 
-def _parse_on_dask(files: list[str], scheduler: str, jobs: int, timeout: float, window: int = 512) -> Iterator[Report]:
-    """Submit files in windows (bounded memory) and yield the reports in input order.
+def _parse_on_dask(files: list[str], scheduler: str, jobs: int, timeout: float) -> Iterator[Report]:
+    """Yield the reports in input order, with at most one task per worker thread in flight.
 
-    A task cannot be stopped on a Dask worker: a file still running ``timeout`` seconds after the one
-    before it was collected is given up (its task cancelled) and the run goes on with the others.
+    A task cannot be stopped on a Dask worker, so a task is only submitted when a thread is free: it starts
+    at once, its time limit runs from then, and a file over the limit is given up while its task keeps the
+    thread busy (the scheduler sends new files elsewhere) until it ends.
     """
     try:
-        from dask.distributed import Client, LocalCluster
+        from dask.distributed import Client, LocalCluster, wait
     except ImportError:
         raise MissingDependency(
             "并行集群需要安装 Dask (Dask is needed for --scheduler): pip install 'nianbao[cluster]'",
@@ -140,16 +144,47 @@ def _parse_on_dask(files: list[str], scheduler: str, jobs: int, timeout: float, 
     )
     client = Client(cluster if cluster is not None else scheduler)
     try:
-        for start in range(0, len(files), window):
-            chunk = files[start : start + window]
-            futures = client.map(parse_read_checked, [read_file(f) for f in chunk], chunk, pure=False)
-            for path, future in zip(chunk, futures, strict=True):
-                try:
-                    yield future.result(timeout=timeout)
-                except FutureTimeout:
-                    future.cancel()
-                    yield timed_out(path, timeout)
+        slots = max(1, sum(client.nthreads().values()))
+        running: dict[Any, tuple[int, float]] = {}  # future -> (index, when submitted)
+        given_up: set[Any] = set()  # futures past their limit, still holding a thread
+        done: dict[int, Report] = {}
+        submitted = collected = 0
+        while collected < len(files):
+            while submitted < len(files) and len(running) + len(given_up) < slots:
+                path = files[submitted]
+                future = client.submit(parse_read_checked, read_file(path), path, pure=False)
+                running[future] = (submitted, time.monotonic())
+                submitted += 1
+            while collected in done:
+                yield done.pop(collected)
+                collected += 1
+            if collected >= len(files):
+                break
+            first = min((t for _, t in running.values()), default=None)
+            left = None if first is None else max(0.01, first + timeout - time.monotonic())
+            with contextlib.suppress(TimeoutError):
+                wait([*running, *given_up], timeout=left, return_when="FIRST_COMPLETED")
+            given_up = {f for f in given_up if not f.done()}
+            now = time.monotonic()
+            for future, (index, started) in list(running.items()):
+                if future.done():
+                    del running[future]
+                    done[index] = _dask_outcome(files[index], future)
+                elif now - started >= timeout:
+                    del running[future]
+                    given_up.add(future)
+                    done[index] = timed_out(files[index], timeout)
     finally:
         client.close()
         if cluster is not None:
             cluster.close()
+
+
+def _dask_outcome(path: str, future: Any) -> Report:
+    try:
+        return future.result()
+    except Exception as e:  # a worker lost, or a bug (which propagates when debugging)
+        if os.environ.get(DEBUG_ENV):
+            raise
+        said = f"集群任务失败，无法读取该文件 (the Dask task failed: {e!r})"[:300]
+        return unreadable(path, UnreadableFile(said, path=path), None)

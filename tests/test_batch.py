@@ -43,11 +43,12 @@ def test_folders_expand_to_report_files_sorted(tmp_path):
 
 
 def _slow_file(tmp_path) -> str:
-    """A real input that takes seconds: a report's text repeated to the 8 MB that is read of a text file."""
-    report = next(corpus(1, seed=4)).data
-    big = tmp_path / "big.txt"
-    big.write_bytes(report * (8 * 2**20 // len(report)))
-    return str(big)
+    """A real input that takes seconds whatever the machine: a large scanned page (noise), read by OCR."""
+    pytest.importorskip("rapidocr_onnxruntime")
+    image = pytest.importorskip("PIL.Image")
+    path = tmp_path / "scan.png"
+    image.effect_noise((1400, 2000), 80).convert("RGB").save(path)
+    return str(path)
 
 
 @pytest.mark.parametrize("how", ["processes", "dask"])
