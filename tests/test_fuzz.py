@@ -99,17 +99,19 @@ def test_a_corrupt_docx_names_the_file_and_the_damage() -> None:
     assert f.rule == "source.unreadable" and "年报.docx" in f.message
 
 
-def _pdf(lines: list[str]) -> bytes:
-    """A small one-page PDF written by hand (Helvetica text), enough for the reader to parse it."""
+def _pdf(lines: list[str], pages: int = 1) -> bytes:
+    """A small PDF written by hand (Helvetica text, the same on every page), enough for the reader."""
     stream = "BT /F1 10 Tf 14 TL 40 800 Td " + " ".join(f"({s}) '" for s in lines) + " ET"
+    kids = " ".join(f"{5 + i} 0 R" for i in range(pages))
     objects = [
         "<< /Type /Catalog /Pages 2 0 R >>",
-        "<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
-        "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R "
-        "/Resources << /Font << /F1 5 0 R >> >> >>",
+        f"<< /Type /Pages /Kids [{kids}] /Count {pages} >>",
         f"<< /Length {len(stream)} >>\nstream\n{stream}\nendstream",
         "<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
     ]
+    objects += [
+        "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 3 0 R /Resources << /Font << /F1 4 0 R >> >> >>"
+    ] * pages
     out = b"%PDF-1.4\n"
     offsets = []
     for i, body in enumerate(objects, 1):
@@ -120,6 +122,15 @@ def _pdf(lines: list[str]) -> bytes:
     out += b"".join(f"{o:010d} 00000 n \n".encode() for o in offsets)
     out += f"trailer\n<< /Size {len(objects) + 1} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n".encode()
     return out
+
+
+def test_a_pdf_over_the_page_limit_is_read_up_to_it_with_a_finding() -> None:
+    pytest.importorskip("pypdfium2")
+    from nianbao.readers import MAX_PAGES
+
+    report = _parse(_pdf(["Page text 1 2 3"], pages=MAX_PAGES + 5), "long.pdf")
+    said = [f for f in report.findings if f.rule == "source.truncated"]
+    assert len(said) == 1 and f"共 {MAX_PAGES + 5} 页" in said[0].message and f"前 {MAX_PAGES} 页" in said[0].message
 
 
 def test_truncated_and_damaged_pdfs(monkeypatch: pytest.MonkeyPatch) -> None:
