@@ -191,3 +191,24 @@ def test_unreadable_cells_stay_out_of_sums_and_are_not_called_blank():
     report = Report(template="2019", meta=Meta(year=2020), tables=tables, findings=(unsure,))
     rules = {f.rule for f in check(report)}
     assert "structure.blank_total" not in rules and "requests.row_total" not in rules
+
+
+def test_findings_name_rows_and_columns_in_chinese_never_by_key():
+    """A row missing a cell, and a table that does not add up: every message uses the template's labels."""
+    import random as _random
+
+    import nianbao
+    from nianbao.synth import random_report, render
+
+    r = render(random_report(_random.Random(4), "2021"), "text_tabs", _random.Random(4))
+    text = r.data.decode("utf-8")
+    line = next(ln for ln in text.split("\n") if "予以公开" in ln)
+    cells = line.split("\t")
+    short = "\t".join(cells[:4] + cells[5:])  # one applicant cell gone: the row has a cell too few
+    report = nianbao.parse_bytes(text.replace(line, short).encode("utf-8"), "r.txt")
+    findings = [f for f in report.findings if f.rule.startswith(("structure.", "requests."))]
+    assert findings
+    for f in findings:
+        assert not re.search(r"[a-z]{3,}", f.message), f.message  # no `total`, `natural_person`, …
+        assert "无。" not in f.message
+    assert any(f.where == "requests.granted" and "予以公开" in f.message for f in findings)
