@@ -108,6 +108,8 @@ def read_bytes(data: bytes, name: str = "<bytes>") -> Document:
     for _prio, reader in _readers():
         if not reader.accepts(data, suffix):
             continue
+        if failures and reader.kinds[0] == "txt" and _binary(data):
+            continue  # a damaged PDF or office file is unreadable as what it is, not a text of gibberish
         try:
             text, grid, notes = reader.read(data, suffix)
         except NianbaoError as e:
@@ -133,6 +135,13 @@ def read_bytes(data: bytes, name: str = "<bytes>") -> Document:
     if failures:
         raise UnreadableFile("; ".join(failures), path=name)
     raise UnsupportedFormat(f"不支持的文件类型 .{suffix or '?'} (unsupported file type)", path=name)
+
+
+def _binary(data: bytes) -> bool:
+    """The bytes are a PDF or an office container (zip, OLE), whatever the file is called."""
+    from . import sniff
+
+    return sniff.sniff(data) in (sniff.PDF, sniff.DOCX, sniff.OFD, sniff.XLSX, sniff.ZIP, sniff.OLE)
 
 
 def limit_text(text: str) -> tuple[str, tuple[str, ...]]:
