@@ -266,7 +266,7 @@ PARSER_RULES: dict[str, tuple[str, str]] = {
     "source.truncated": (
         "warning",
         "the file is within the size limits (a text over 8 MB, more than 2,000,000 characters, a line over "
-        "100,000 characters, a PDF over 300 pages: the rest is cut and not read)",
+        "100,000 characters, a PDF over 300 pages, a scan over 30 pages for OCR: the rest is cut and not read)",
     ),
     "source.not_a_report": ("error", "the document is an annual report at all"),
     "narrative.mismatch": ("warning", "a figure stated in the prose agrees with the tables or with its listed parts"),

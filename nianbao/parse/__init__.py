@@ -47,7 +47,8 @@ def parse_document(doc: Document) -> Report:
         )
     if "ocr" in doc.notes:
         unsure = next((int(n.split(":")[1]) for n in doc.notes if n.startswith("ocr_unsure:")), 0)
-        return _ocr_confirmed(parse_document(replace(doc, notes=())), unsure)
+        kept = tuple(n for n in doc.notes if n.startswith("truncated:"))
+        return _ocr_confirmed(parse_document(replace(doc, notes=kept)), unsure)
     text, script = to_simplified(doc.text)
     text = ascii_forms(text)
     lines = text.split("\n")

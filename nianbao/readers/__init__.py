@@ -30,6 +30,7 @@ MAX_TEXT_BYTES = 8 * 1024 * 1024  # bytes of a plain text, HTML or markdown file
 MAX_CHARS = 2_000_000  # characters of text kept from any reader
 MAX_LINE = 100_000  # characters kept of one line
 MAX_PAGES = 300  # pages of a PDF read
+MAX_OCR_PAGES = 30  # pages of a scan read by OCR (seconds a page)
 _CONTAINERS = {"pdf", "docx", "doc", "wps", "ofd", "xlsx", "xls", "png", "jpg", "jpeg", "tif", "tiff", "bmp"}
 # Set (to anything) to let exceptions raised inside nianbao's own code propagate: the tests do, so that a
 # bug is seen as a bug; users get a ``source.unreadable`` finding instead.
