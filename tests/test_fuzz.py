@@ -249,3 +249,20 @@ def test_new_number_patterns_answer_as_the_old_ones(pieces: list[str]) -> None:
     assert bool(NUMBER_CELL.match(cell)) == bool(_OLD_CELL.match(cell))
     old = _OLD_SPLIT.match(cell)
     assert split_label(cell) == (old.groups() if old else None)
+
+
+def test_a_library_error_is_damage_and_our_own_is_a_bug(monkeypatch: pytest.MonkeyPatch) -> None:
+    from nianbao.parse.numbers import whole
+    from nianbao.readers import decoder_failure
+
+    try:
+        zlib.decompress(b"not deflate")
+    except zlib.error as e:
+        assert decoder_failure(e, "x/年报.docx").startswith("年报.docx：文件已损坏")
+    try:
+        whole([])  # an IndexError raised by nianbao's own line
+    except IndexError as e:
+        with pytest.raises(IndexError):
+            decoder_failure(e, "x/年报.docx")  # the tests run with NIANBAO_DEBUG: a bug is seen
+        monkeypatch.delenv("NIANBAO_DEBUG")
+        assert "内部错误" in decoder_failure(e, "x/年报.docx")

@@ -165,12 +165,22 @@ def decoder_failure(error: Exception, name: str) -> str:
 
     An exception raised inside a library (a corrupt zip's ``zlib.error``, a PDF parser's ``KeyError``)
     means the bytes are damaged: the file is unreadable.  One raised in nianbao's own code is a bug: it
-    propagates when :data:`DEBUG_ENV` is set (as in the tests) so that it is fixed, not hidden.
+    propagates when :data:`DEBUG_ENV` is set (as in the tests) so that it is fixed, not hidden, and is
+    said to be one otherwise.
     """
     frames = traceback.extract_tb(error.__traceback__)
-    ours = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-    if frames and os.path.abspath(frames[-1].filename).startswith(ours + os.sep) and os.environ.get(DEBUG_ENV):
+    package = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    # ours: a builtin exception (IndexError, KeyError, …) raised by nianbao's own line, not a library's
+    # exception class (zlib.error, lxml's XMLSyntaxError) raised by a C function our line called
+    ours = (
+        bool(frames)
+        and os.path.abspath(frames[-1].filename).startswith(package + os.sep)
+        and type(error).__module__ == "builtins"
+    )
+    if ours and os.environ.get(DEBUG_ENV):
         raise error
+    if ours:
+        return f"{Path(name).name}：读取时出现内部错误，请报告此问题 (a bug in nianbao: {error!r})"[:300]
     origin = Path(frames[-1].filename if frames else "?")
     inside = [p for p in origin.with_suffix("").parts if p != "__init__"]
     lib = [i + 1 for i, p in enumerate(inside) if p in ("site-packages", "dist-packages")]
