@@ -1,16 +1,29 @@
-"""Many files -> one Report each, in input order; a file that fails is recorded and the batch goes on."""
+"""Many files -> one Report each, in input order; a file that fails is recorded and the batch goes on.
+
+On processes and on a Dask cluster each file has a time limit: a file that takes longer gets a
+``source.unreadable`` finding saying so, its worker is replaced (processes), and the run goes on.
+"""
 
 from __future__ import annotations
 
+import contextlib
 import os
+import time
+from collections import deque
 from collections.abc import Iterable, Iterator
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import Future
+from concurrent.futures import TimeoutError as FutureTimeout
 from pathlib import Path
+from typing import Any
 
 from .check import checked
-from .errors import MissingDependency
+from .errors import MissingDependency, UnreadableFile
 from .model import Report
-from .parse import parse_path, parse_read, read_file
+from .parse import parse_path, parse_read, read_file, unreadable
+from .readers import DEBUG_ENV
+
+# Seconds one file may take on a worker (a report takes well under one; a 300-page PDF some tens).
+FILE_TIMEOUT = 120.0
 
 # Suffixes collected when a folder is given (files named explicitly are always read).
 REPORT_SUFFIXES = frozenset(
@@ -39,22 +52,72 @@ def parse_one(path: str) -> Report:
     return checked(parse_path(path))
 
 
-def parse_many(paths: Iterable[str], jobs: int = 1, scheduler: str | None = None) -> Iterator[Report]:
+def parse_many(
+    paths: Iterable[str], jobs: int = 1, scheduler: str | None = None, timeout: float = FILE_TIMEOUT
+) -> Iterator[Report]:
     """Reports for ``paths`` in the same order, parsed on ``jobs`` processes (0 = one per core).
 
     With ``scheduler`` (a Dask scheduler address such as ``tcp://10.0.0.5:8786``, or ``local`` for a
-    cluster on this machine) the work goes to Dask workers, which may be on many machines.
+    cluster on this machine) the work goes to Dask workers, which may be on many machines.  On
+    processes or Dask, a file that takes more than ``timeout`` seconds is given up (a finding says so).
     """
     files = list(paths)
     if scheduler:
-        yield from _parse_on_dask(files, scheduler, jobs)
+        yield from _parse_on_dask(files, scheduler, jobs, timeout)
         return
     workers = jobs or os.cpu_count() or 1
-    if workers <= 1 or len(files) < 8:
+    if workers <= 1:
         yield from map(parse_one, files)
         return
-    with ProcessPoolExecutor(max_workers=workers) as pool:
-        yield from pool.map(parse_one, files, chunksize=max(1, min(64, len(files) // (workers * 8) or 1)))
+    yield from _parse_on_processes(files, workers, timeout)
+
+
+def timed_out(path: str, timeout: float) -> Report:
+    """The report of a file given up after ``timeout`` seconds."""
+    said = f"解析超过 {timeout:g} 秒仍未完成，已放弃该文件 (parsing took longer than {timeout:g} s)"
+    data = read_file(path)
+    return unreadable(
+        path,
+        UnreadableFile(said, path=path, expected=f"a file parsed within {timeout:g} s"),
+        data if isinstance(data, bytes) else None,
+    )
+
+
+def _outcome(path: str, future: Future, timeout: float) -> Report:
+    """The report a worker returned, or why there is none (timed out, worker died)."""
+    from pebble import ProcessExpired
+
+    try:
+        return future.result()
+    except FutureTimeout:
+        return timed_out(path, timeout)
+    except ProcessExpired as e:  # the worker died (a decoder crashed, memory ran out)
+        said = f"解析时工作进程异常退出，无法读取该文件 (the worker process died: exit code {e.exitcode})"
+        return unreadable(path, UnreadableFile(said, path=path), None)
+    except Exception as e:  # parse_one does not raise; a bug propagates when debugging
+        if os.environ.get(DEBUG_ENV):
+            raise
+        return unreadable(path, UnreadableFile(f"解析时出现内部错误 (a bug in nianbao: {e!r})"[:300], path=path), None)
+
+
+def _parse_on_processes(files: list[str], workers: int, timeout: float) -> Iterator[Report]:
+    """One task a file on a pebble pool, which kills and replaces a worker whose file runs out of time."""
+    from pebble import ProcessPool
+
+    window = workers * 16  # files in flight: bounded memory, workers kept busy
+    with ProcessPool(max_workers=workers) as pool:
+        pending: deque[tuple[str, Future]] = deque()
+        todo = iter(files)
+        for path in todo:
+            pending.append((path, pool.schedule(parse_one, (path,), timeout=timeout)))
+            if len(pending) >= window:
+                break
+        while pending:
+            path, future = pending.popleft()
+            yield _outcome(path, future, timeout)
+            nxt = next(todo, None)
+            if nxt is not None:
+                pending.append((nxt, pool.schedule(parse_one, (nxt,), timeout=timeout)))
 
 
 def parse_read_checked(data: bytes | str, name: str) -> Report:
@@ -62,10 +125,15 @@ def parse_read_checked(data: bytes | str, name: str) -> Report:
     return checked(parse_read(data, name))
 
 
-def _parse_on_dask(files: list[str], scheduler: str, jobs: int, window: int = 512) -> Iterator[Report]:
-    """Submit files in windows (bounded memory) and yield the reports in input order."""
+def _parse_on_dask(files: list[str], scheduler: str, jobs: int, timeout: float) -> Iterator[Report]:
+    """Yield the reports in input order, with at most one task per worker thread in flight.
+
+    A task cannot be stopped on a Dask worker, so a task is only submitted when a thread is free: it starts
+    at once, its time limit runs from then, and a file over the limit is given up while its task keeps the
+    thread busy (the scheduler sends new files elsewhere) until it ends.
+    """
     try:
-        from dask.distributed import Client, LocalCluster
+        from dask.distributed import Client, LocalCluster, wait
     except ImportError:
         raise MissingDependency(
             "并行集群需要安装 Dask (Dask is needed for --scheduler): pip install 'nianbao[cluster]'",
@@ -76,11 +144,47 @@ def _parse_on_dask(files: list[str], scheduler: str, jobs: int, window: int = 51
     )
     client = Client(cluster if cluster is not None else scheduler)
     try:
-        for start in range(0, len(files), window):
-            chunk = files[start : start + window]
-            futures = client.map(parse_read_checked, [read_file(f) for f in chunk], chunk, pure=False)
-            yield from client.gather(futures)
+        slots = max(1, sum(client.nthreads().values()))
+        running: dict[Any, tuple[int, float]] = {}  # future -> (index, when submitted)
+        given_up: set[Any] = set()  # futures past their limit, still holding a thread
+        done: dict[int, Report] = {}
+        submitted = collected = 0
+        while collected < len(files):
+            while submitted < len(files) and len(running) + len(given_up) < slots:
+                path = files[submitted]
+                future = client.submit(parse_read_checked, read_file(path), path, pure=False)
+                running[future] = (submitted, time.monotonic())
+                submitted += 1
+            while collected in done:
+                yield done.pop(collected)
+                collected += 1
+            if collected >= len(files):
+                break
+            first = min((t for _, t in running.values()), default=None)
+            left = None if first is None else max(0.01, first + timeout - time.monotonic())
+            with contextlib.suppress(TimeoutError):
+                wait([*running, *given_up], timeout=left, return_when="FIRST_COMPLETED")
+            given_up = {f for f in given_up if not f.done()}
+            now = time.monotonic()
+            for future, (index, started) in list(running.items()):
+                if future.done():
+                    del running[future]
+                    done[index] = _dask_outcome(files[index], future)
+                elif now - started >= timeout:
+                    del running[future]
+                    given_up.add(future)
+                    done[index] = timed_out(files[index], timeout)
     finally:
         client.close()
         if cluster is not None:
             cluster.close()
+
+
+def _dask_outcome(path: str, future: Any) -> Report:
+    try:
+        return future.result()
+    except Exception as e:  # a worker lost, or a bug (which propagates when debugging)
+        if os.environ.get(DEBUG_ENV):
+            raise
+        said = f"集群任务失败，无法读取该文件 (the Dask task failed: {e!r})"[:300]
+        return unreadable(path, UnreadableFile(said, path=path), None)

@@ -1,7 +1,9 @@
 """The rules of spec §3, one function each; ``check(report)`` runs them all.
 
-A rule's docstring says when it *holds*.  Blank cells count as 0 in the sums, as the spec says.
-Each finding names the row and column and the two figures that disagree, in plain Chinese.
+A rule's docstring says when it *holds*.  Blank cells count as 0 among the parts of a sum, as the spec
+says; a blank *total* whose parts are not all zero is not compared (real reports leave 总计 blank): one
+``structure.blank_total`` warning names those cells.  Each finding names the row and column (by their
+Chinese labels, from :mod:`nianbao.formats`) and the two figures that disagree, in plain Chinese.
 """
 
 from __future__ import annotations
@@ -17,7 +19,8 @@ RULES: dict[str, Rule] = {}
 _COL = {c.key: c.label for c in formats.REQUEST_COLUMNS}
 _ROW = {r.key: r.label for r in formats.REQUEST_ROWS}
 _GROUP = {g.key: g.label for g in formats.APPEAL_GROUPS}
-_FIELD = {f.key: f.label for f in formats.APPEAL_FIELDS}
+# Rules whose findings are not errors (the others in RULES are).
+_SEVERITY: dict[str, str] = {"structure.blank_total": "warning"}
 
 
 def rule(rule_id: str) -> Callable[[Rule], Rule]:
@@ -47,6 +50,35 @@ def _unknown(report: Report, unsure: set[str], table: str, cells: list[tuple[str
     return any(rows.get(r, {}).get(c) is None and (f"{table}.{r}" in unsure or table in unsure) for r, c in cells)
 
 
+def blank_totals(report: Report) -> list[str]:
+    """Flat paths of the total cells left blank (null) while their parts are not all zero.
+
+    A total the parser could not read (its row has a ``structure.ambiguous_cells`` or ``missing_cells``
+    finding) is unknown rather than blank and is not listed.
+    """
+    unsure = _unsure_rows(report)
+    out: list[str] = []
+    req = report.tables.get("requests", {})
+    if report.template in formats.TEMPLATES:
+        outcomes = formats.OUTCOME_ROWS[report.template]
+        for row, cols in req.items():
+            if cols.get("total") is None and any(_v(cols.get(c)) for c in formats.REQUEST_APPLICANT_COLUMNS):
+                out.append(f"requests.{row}.total")
+        for col in _COL:
+            path = f"requests.processed_total.{col}"
+            blank = req.get("processed_total", {}).get(col) is None
+            if blank and path not in out and any(_v(req.get(r, {}).get(col)) for r in outcomes):
+                out.append(path)
+    for group, cols in report.tables.get("appeals", {}).items():
+        if cols.get("total") is None and any(_v(cols.get(f)) for f in ("upheld", "corrected", "other", "pending")):
+            out.append(f"appeals.{group}.total")
+    return [p for p in out if p.rsplit(".", 1)[0] not in unsure and p.split(".")[0] not in unsure]
+
+
+def _blank(report: Report) -> set[str]:
+    return set(blank_totals(report))
+
+
 def _v(x: object) -> int | float:
     return x if isinstance(x, int | float) else 0
 
@@ -63,10 +95,13 @@ def requests_balance(report: Report) -> Iterator[Finding]:
     if not _has_table(report, "requests"):
         return
     unsure = _unsure_rows(report)
+    blank = _blank(report)
     rows = ("new_received", "carried_over", "processed_total", "carried_forward")
     for col, label in _COL.items():
         cells = [req.get(r, {}).get(col) for r in rows]
         if all(c is None for c in cells) or _unknown(report, unsure, "requests", [(r, col) for r in rows]):
+            continue
+        if any(f"requests.{r}.{col}" in blank for r in rows):
             continue
         a, b, c, d = (_v(x) for x in cells)
         if a + b != c + d:
@@ -89,7 +124,10 @@ def requests_outcome_sum(report: Report) -> Iterator[Finding]:
     req = report.tables["requests"]
     rows = formats.OUTCOME_ROWS[report.template]
     unsure = _unsure_rows(report)
+    blank = _blank(report)
     for col, label in _COL.items():
+        if any(f"requests.{r}.{col}" in blank for r in (*rows, "processed_total")):
+            continue
         total = req.get("processed_total", {}).get(col)
         parts = [req.get(r, {}).get(col) for r in rows]
         if (total is None and all(p is None for p in parts)) or _unknown(
@@ -112,8 +150,11 @@ def requests_outcome_sum(report: Report) -> Iterator[Finding]:
 def requests_row_total(report: Report) -> Iterator[Finding]:
     """For each row: total == the sum of the six applicant columns."""
     unsure = _unsure_rows(report)
+    blank = _blank(report)
     for row, cols in report.tables.get("requests", {}).items():
         if all(v is None for v in cols.values()) or _unknown(report, unsure, "requests", [(row, c) for c in cols]):
+            continue
+        if any(f"requests.{row}.{c}" in blank for c in cols):
             continue
         s = sum(_v(cols.get(c)) for c in formats.REQUEST_APPLICANT_COLUMNS)
         if cols.get("total") is None and s == 0:
@@ -134,8 +175,11 @@ def requests_row_total(report: Report) -> Iterator[Finding]:
 def appeals_group_total(report: Report) -> Iterator[Finding]:
     """For each group: total == upheld + corrected + other + pending."""
     unsure = _unsure_rows(report)
+    blank = _blank(report)
     for group, cols in report.tables.get("appeals", {}).items():
         if all(v is None for v in cols.values()) or _unknown(report, unsure, "appeals", [(group, c) for c in cols]):
+            continue
+        if f"appeals.{group}.total" in blank:
             continue
         s = sum(_v(cols.get(f)) for f in ("upheld", "corrected", "other", "pending"))
         if _v(cols.get("total")) != s:
@@ -150,6 +194,24 @@ def appeals_group_total(report: Report) -> Iterator[Finding]:
             )
 
 
+@rule("structure.blank_total")
+def structure_blank_total(report: Report) -> Iterator[Finding]:
+    """Every total cell whose parts are not all zero is filled in (a blank one is not compared)."""
+    cells = blank_totals(report)
+    if not cells:
+        return
+    names = "、".join(formats.path_label(report.template, p) for p in cells)
+    tables = sorted({p.split(".")[0] for p in cells})
+    yield Finding(
+        "structure.blank_total",
+        "warning",
+        cells[0] if len(cells) == 1 else (tables[0] if len(tables) == 1 else "tables"),
+        f"以下总计栏为空，但其各分项不全为0，涉及这些总计的合计关系未作核对：{names}。",
+        expected="filled totals",
+        found=f"{len(cells)} blank",
+    )
+
+
 @rule("values.negative")
 def values_negative(report: Report) -> Iterator[Finding]:
     """No count is negative (section 二 ``change`` may be)."""
@@ -161,7 +223,7 @@ def values_negative(report: Report) -> Iterator[Finding]:
                         "values.negative",
                         "error",
                         f"{table}.{row}.{col}",
-                        f"{_where(report.template, table, row, col)}填报为负数{v}，数量不能为负。",
+                        f"{formats.cell_label(report.template, table, row, col)}填报为负数{v}，数量不能为负。",
                         expected=">= 0",
                         found=v,
                     )
@@ -189,15 +251,6 @@ def template_outdated(report: Report) -> Iterator[Finding]:
 _DOC_NO = {"2019": "60", "2021": "30"}  # the circulars that issued the templates
 
 
-def _where(template: str | None, table: str, row: str, col: str) -> str:
-    if table == "requests":
-        return f"第三部分表格“{_ROW.get(row, row)}”一行“{_COL.get(col, col)}”列"
-    if table == "appeals":
-        return f"第四部分表格“{_GROUP.get(row, row)}·{_FIELD.get(col, col)}”"
-    label = next((r.label for r in formats.active_rows(template or "2019") if r.key == row), row)
-    return f"第二部分表格“{label}·{formats.field_label(template, col)}”"
-
-
 # Rules found while reading the document rather than by arithmetic (reported by the parser).
 # Rules found while reading the document rather than by arithmetic (the parser reports them):
 # rule id -> (severity, holds when).
@@ -218,6 +271,11 @@ PARSER_RULES: dict[str, tuple[str, str]] = {
     "template.legacy": ("info", "the report uses the 2019 or 2021 format (a pre-2019 report has no tables to read)"),
     "source.unreadable": ("error", "the file could be opened and decoded"),
     "source.scanned": ("error", "the document has a text layer"),
+    "source.truncated": (
+        "warning",
+        "the file is within the size limits (a text over 8 MB, more than 2,000,000 characters, a line over "
+        "100,000 characters, a PDF over 300 pages, a scan over 30 pages for OCR: the rest is cut and not read)",
+    ),
     "source.not_a_report": ("error", "the document is an annual report at all"),
     "narrative.mismatch": ("warning", "a figure stated in the prose agrees with the tables or with its listed parts"),
 }
@@ -253,7 +311,9 @@ ALL_RULES = (*RULES, *PARSER_RULES, *CROSS_RULES, *AGGREGATE_RULES)
 
 def rule_table() -> list[tuple[str, str, str]]:
     """(rule id, severity, holds when) for every rule, for the docs: arithmetic rules first."""
-    rows = [(rid, "error", (fn.__doc__ or "").strip().splitlines()[0]) for rid, fn in RULES.items()]
+    rows = [
+        (rid, _SEVERITY.get(rid, "error"), (fn.__doc__ or "").strip().splitlines()[0]) for rid, fn in RULES.items()
+    ]
     extra = {**PARSER_RULES, **CROSS_RULES, **AGGREGATE_RULES}
     return rows + [(rid, sev, holds) for rid, (sev, holds) in extra.items()]
 

@@ -284,3 +284,43 @@ def flat_paths(template: str | None) -> list[str]:
         for row, fields in rows.items():
             out.extend(f"{table}.{row}.{f}" for f in fields)
     return out
+
+
+# ---------------------------------------------------------------- labels in messages
+_PART_OF = {"active": "第二部分", "requests": "第三部分", "appeals": "第四部分"}
+
+
+def row_label(template: str | None, table: str, row: str) -> str:
+    """A row's official label (a group's, in table 四); the key itself only for a row no template has."""
+    if table == "active":
+        rows: tuple[Row, ...] = ACTIVE_2019 + ACTIVE_2021 if template is None else active_rows(template)
+        return next((r.label for r in rows if r.key == row), row)
+    if table == "requests":
+        return next((r.label for r in REQUEST_ROWS if r.key == row), row)
+    return next((g.label for g in APPEAL_GROUPS if g.key == row), row)
+
+
+def column_label(template: str | None, table: str, col: str) -> str:
+    """A column's official heading."""
+    if table == "active":
+        return field_label(template, col) if col in FIELD_LABELS else col
+    cols = REQUEST_COLUMNS if table == "requests" else APPEAL_FIELDS
+    return next((c.label for c in cols if c.key == col), col)
+
+
+def cell_label(template: str | None, table: str, row: str, col: str) -> str:
+    """How a message names one cell: 第三部分表格“(一)予以公开”一行“总计”列 · 第四部分表格“行政复议·结果维持”."""
+    r, c = row_label(template, table, row), column_label(template, table, col)
+    if table == "requests":
+        return f"{_PART_OF[table]}表格“{r}”一行“{c}”列"
+    return f"{_PART_OF.get(table, table)}表格“{r}·{c}”"
+
+
+def path_label(template: str | None, path: str) -> str:
+    """:func:`cell_label` of a flat path (``requests.granted.total``), or of a row (``requests.granted``)."""
+    table, row, col = [*path.split("."), "", ""][:3]
+    if not row:
+        return f"{_PART_OF.get(table, table)}表格"
+    if not col:
+        return f"{_PART_OF.get(table, table)}表格“{row_label(template, table, row)}”一行"
+    return cell_label(template, table, row, col)

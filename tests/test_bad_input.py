@@ -9,7 +9,7 @@ from click.testing import CliRunner
 import nianbao
 from nianbao.cli import cli
 
-from .conftest import seed_cases
+from .conftest import needs_shared, seed
 
 
 def rules(report) -> set[str]:
@@ -57,8 +57,9 @@ def test_legacy_report():
     assert not report.has_errors
 
 
+@needs_shared
 def test_report_cut_off_before_section_three():
-    path = next(p for p in seed_cases() if p.stem.startswith("lingqiu"))
+    path = seed("lingqiu")
     text = path.read_text(encoding="utf-8")
     cut = text[: text.index("三、收到和处理政府信息公开申请情况")]
     report = nianbao.parse_bytes(cut.encode(), "cut.txt")
@@ -75,8 +76,9 @@ def test_report_cut_off_before_section_three():
     }
 
 
+@needs_shared
 def test_batch_goes_on_and_reports_every_file(tmp_path):
-    good = next(p for p in seed_cases() if p.stem.startswith("qingliu"))
+    good = seed("qingliu")
     (tmp_path / "a_empty.txt").write_bytes(b"")
     (tmp_path / "b_good.txt").write_bytes(good.read_bytes())
     (tmp_path / "c_garbage.html").write_bytes(b"\x00\x01\x02" * 500)
@@ -90,12 +92,13 @@ def test_batch_goes_on_and_reports_every_file(tmp_path):
     assert "Traceback" not in result.output
 
 
+@needs_shared
 def test_check_exit_status_and_message(tmp_path):
     (tmp_path / "empty.txt").write_bytes(b"")
     result = CliRunner().invoke(cli, ["check", str(tmp_path / "empty.txt")])
     assert result.exit_code == 1
     assert "source.unreadable" in result.output and "文件为空" in result.output
-    ok = next(p for p in seed_cases() if p.stem.startswith("lingqiu"))
+    ok = seed("lingqiu")
     result = CliRunner().invoke(cli, ["check", str(ok)])
     assert result.exit_code == 0, result.output
 

@@ -10,11 +10,11 @@ from hypothesis import strategies as st
 
 from nianbao import formats
 from nianbao.check import ALL_RULES, RULES, check
-from nianbao.model import Meta, Report
+from nianbao.model import Finding, Meta, Report
 
-from .conftest import SEEDS
+from .conftest import SHARED, needs_shared
 
-SPEC = SEEDS.parents[1] / "spec" / "REPORT_FORMAT.md"
+SPEC = SHARED / "spec" / "REPORT_FORMAT.md"
 APPLICANTS = formats.REQUEST_APPLICANT_COLUMNS
 
 
@@ -111,7 +111,104 @@ def test_outdated_template():
     assert check(report) == []
 
 
+@needs_shared
 def test_every_spec_rule_id_is_known():
     ids = set(re.findall(r"^\| `([a-z_]+\.[a-z_]+)` \|", SPEC.read_text(encoding="utf-8"), re.M))
     assert ids and ids <= set(ALL_RULES)
     assert set(RULES) <= ids
+
+
+def _blanked(report: Report, paths: list[str], value: object = None) -> Report:
+    tables = copy.deepcopy(report.tables)
+    for p in paths:
+        table, row, col = p.split(".")
+        tables[table][row][col] = value
+    return Report(template=report.template, meta=report.meta, tables=tables)
+
+
+@settings(max_examples=100, deadline=None)
+@given(consistent(), st.data())
+def test_blank_totals_give_one_warning_naming_the_cells_and_no_arithmetic_error(report, data):
+    totals = [f"requests.{r}.total" for r in report.tables["requests"]]
+    totals += [f"requests.processed_total.{c}" for c in APPLICANTS]
+    totals += [f"appeals.{g.key}.total" for g in formats.APPEAL_GROUPS]
+    chosen = data.draw(st.lists(st.sampled_from(totals), min_size=1, max_size=8, unique=True))
+    blanked = _blanked(report, chosen)
+    findings = check(blanked)
+    assert all(f.severity != "error" for f in findings), findings
+    warned = [f for f in findings if f.rule == "structure.blank_total"]
+    with_parts = [p for p in chosen if report.cell(p) != 0]  # a total of 0 has parts that are all 0
+    assert len(warned) == (1 if with_parts else 0)
+    if with_parts:
+        assert warned[0].severity == "warning"
+        assert "总计" in warned[0].message and "total" not in warned[0].message
+        assert warned[0].found == f"{len(with_parts)} blank"
+
+
+def test_blank_total_message_names_rows_and_columns_in_chinese():
+    tables = formats.empty_tables("2021")
+    for rows in tables.values():
+        for cols in rows.values():
+            for c in cols:
+                cols[c] = 0
+    req = tables["requests"]
+    for row in ("new_received", "granted", "processed_total"):
+        req[row]["natural_person"] = 3
+    req["new_received"]["total"] = None
+    req["granted"]["total"] = 3
+    req["processed_total"]["total"] = 3
+    tables["appeals"]["review"].update(upheld=2, total=None)
+    report = Report(template="2021", meta=Meta(year=2022), tables=tables)
+    findings = check(report)
+    assert [f.rule for f in findings] == ["structure.blank_total"]
+    msg = findings[0].message
+    assert "第三部分表格“一、本年新收政府信息公开申请数量”一行“总计”列" in msg
+    assert "第四部分表格“行政复议·总计”" in msg
+
+
+def test_a_total_of_zero_beside_parts_is_still_an_error():
+    tables = formats.empty_tables("2019")
+    for rows in tables.values():
+        for cols in rows.values():
+            for c in cols:
+                cols[c] = 0
+    tables["requests"]["granted"].update(natural_person=5, commercial=6, total=0)
+    report = Report(template="2019", meta=Meta(year=2020), tables=tables)
+    rules = {(f.rule, f.where) for f in check(report)}
+    assert ("requests.row_total", "requests.granted.total") in rules
+    assert ("requests.outcome_sum", "requests.processed_total.natural_person") in rules
+    assert not any(r == "structure.blank_total" for r, _ in rules)
+
+
+def test_unreadable_cells_stay_out_of_sums_and_are_not_called_blank():
+    tables = formats.empty_tables("2019")
+    for rows in tables.values():
+        for cols in rows.values():
+            for c in cols:
+                cols[c] = 0
+    tables["requests"]["granted"].update(natural_person=5, total=None)
+    unsure = Finding("structure.ambiguous_cells", "warning", "requests.granted", "x")
+    report = Report(template="2019", meta=Meta(year=2020), tables=tables, findings=(unsure,))
+    rules = {f.rule for f in check(report)}
+    assert "structure.blank_total" not in rules and "requests.row_total" not in rules
+
+
+def test_findings_name_rows_and_columns_in_chinese_never_by_key():
+    """A row missing a cell, and a table that does not add up: every message uses the template's labels."""
+    import random as _random
+
+    import nianbao
+    from nianbao.synth import random_report, render
+
+    r = render(random_report(_random.Random(4), "2021"), "text_tabs", _random.Random(4))
+    text = r.data.decode("utf-8")
+    line = next(ln for ln in text.split("\n") if "予以公开" in ln)
+    cells = line.split("\t")
+    short = "\t".join(cells[:4] + cells[5:])  # one applicant cell gone: the row has a cell too few
+    report = nianbao.parse_bytes(text.replace(line, short).encode("utf-8"), "r.txt")
+    findings = [f for f in report.findings if f.rule.startswith(("structure.", "requests."))]
+    assert findings
+    for f in findings:
+        assert not re.search(r"[a-z]{3,}", f.message), f.message  # no `total`, `natural_person`, …
+        assert "无。" not in f.message
+    assert any(f.where == "requests.granted" and "予以公开" in f.message for f in findings)

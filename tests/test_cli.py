@@ -11,9 +11,9 @@ from click.testing import CliRunner
 
 from nianbao.cli import cli
 
-from .conftest import seed_cases
+from .conftest import needs_shared, seed, seed_cases
 
-QINGLIU = next(p for p in seed_cases() if p.stem.startswith("qingliu"))
+QINGLIU = seed("qingliu")
 
 
 @pytest.mark.parametrize("command", [None, *sorted(cli.commands)])
@@ -24,6 +24,7 @@ def test_every_command_explains_itself_with_an_example(command):
     assert "Example" in result.output
 
 
+@needs_shared
 def test_parse_one_report_prints_canonical_json():
     result = CliRunner().invoke(cli, ["parse", str(QINGLIU)])
     assert result.exit_code == 0
@@ -33,6 +34,7 @@ def test_parse_one_report_prints_canonical_json():
     assert data["source"]["kind"] == "txt" and len(data["source"]["sha256"]) == 64
 
 
+@needs_shared
 def test_parse_many_as_csv_in_input_order(tmp_path):
     out = tmp_path / "sub" / "all.csv"
     paths = [str(p) for p in seed_cases()][::-1]
@@ -45,12 +47,14 @@ def test_parse_many_as_csv_in_input_order(tmp_path):
     assert jingyuan["active.procurement.amount_yuan"] == "9600000"
 
 
+@needs_shared
 def test_parse_markdown_shows_the_tables():
     result = CliRunner().invoke(cli, ["parse", str(QINGLIU), "--format", "md"])
     assert result.exit_code == 0, result.output
     assert "行政许可" in result.output and "7951" in result.output
 
 
+@needs_shared
 def test_render_docx_from_a_report(tmp_path):
     out = tmp_path / "r.docx"
     result = CliRunner().invoke(cli, ["render", str(QINGLIU), "--to", "docx", "--out", str(out)])
@@ -66,6 +70,7 @@ def test_render_rejects_a_json_that_is_not_a_report(tmp_path):
     assert result.output.startswith("Error: ") and "bad.json" in result.output
 
 
+@needs_shared
 def test_render_a_document_carries_its_prose_sections(tmp_path):
     out = tmp_path / "r.md"
     result = CliRunner().invoke(cli, ["render", str(QINGLIU), "--to", "md", "--out", str(out)])

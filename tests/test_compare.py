@@ -17,10 +17,10 @@ from nianbao.errors import NianbaoError
 from nianbao.model import Report
 from nianbao.synth import random_report
 
-from .conftest import seed_cases
+from .conftest import needs_shared, seed
 
-QINGLIU = next(p for p in seed_cases() if p.stem.startswith("qingliu"))
-JINGYUAN = next(p for p in seed_cases() if p.stem.startswith("jingyuan"))
+QINGLIU = seed("qingliu")
+JINGYUAN = seed("jingyuan")
 
 
 def _with(report: Report, path: str, value: object) -> Report:
@@ -78,6 +78,7 @@ def test_across_templates_the_2019_other_row_meets_the_sum_of_the_2021_three() -
     assert {c.path for c in back.changes if "other_" in c.path} == set(other)
 
 
+@needs_shared
 def test_documents_get_prose_similarity_per_section(tmp_path: Path) -> None:
     same = compare_files(QINGLIU, QINGLIU)
     assert not same.changes and same.prose is not None
@@ -89,6 +90,7 @@ def test_documents_get_prose_similarity_per_section(tmp_path: Path) -> None:
     assert mixed.prose is None and [c.to_dict() for c in mixed.changes] == [c.to_dict() for c in other.changes]
 
 
+@needs_shared
 def test_html_and_docx_outputs(tmp_path: Path) -> None:
     cmp = compare_files(QINGLIU, JINGYUAN)
     html = comparison_html(cmp)
@@ -119,6 +121,7 @@ def test_change_arithmetic_on_money() -> None:
 
 
 # ---------------------------------------------------------------- the commands
+@needs_shared
 def test_cli_compare_prints_a_table_and_writes_html_and_docx(tmp_path: Path) -> None:
     runner = CliRunner()
     result = runner.invoke(cli, ["compare", str(QINGLIU), str(JINGYUAN)])
@@ -133,6 +136,7 @@ def test_cli_compare_prints_a_table_and_writes_html_and_docx(tmp_path: Path) -> 
     assert result.exit_code == 0 and (tmp_path / "c.html").exists(), "format from the suffix"
 
 
+@needs_shared
 def test_cli_compare_bad_input_is_one_clear_line(tmp_path: Path) -> None:
     bad = tmp_path / "bad.json"
     bad.write_text("{", encoding="utf-8")

@@ -8,11 +8,12 @@ import nianbao
 from nianbao.readers import SPAN, read_bytes
 from nianbao.readers.normalize import to_simplified
 
-from .conftest import compare, seed_cases
+from .conftest import compare, needs_shared, seed
 
-LINGQIU = next(p for p in seed_cases() if p.stem.startswith("lingqiu"))
+LINGQIU = seed("lingqiu")
 
 
+@needs_shared
 @pytest.mark.parametrize("codec", ["utf-8", "utf-8-sig", "gb18030", "gbk", "utf-16", "utf-16-le", "utf-16-be"])
 def test_encodings_are_detected(codec, load_expected):
     text = LINGQIU.read_text(encoding="utf-8")

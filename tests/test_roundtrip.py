@@ -81,3 +81,27 @@ def test_parse_of_a_file_on_disk_matches(template: str, tmp_path) -> None:
         path = tmp_path / f"r.{fmt}"
         render(report, fmt, path)
         assert compare(nianbao.parse(path).to_dict(), report.to_dict()) == [], fmt
+
+
+@pytest.mark.parametrize("fmt", ["html", "md", "docx", "xlsx"])
+@SLOW
+@given(seed=SEEDS, template=TEMPLATES, data=st.data())
+def test_blank_cells_parse_back_as_blank(fmt: str, seed: int, template: str, data: st.DataObject) -> None:
+    """A cell rendered as 空缺 is null again, and every other cell keeps its column (no value shifts)."""
+    from dataclasses import replace
+
+    from nianbao import formats
+
+    report = random_report(random.Random(seed), template)
+    paths = formats.flat_paths(template)
+    blank = data.draw(st.lists(st.sampled_from(paths), min_size=1, max_size=20, unique=True))
+    tables = {t: {r: dict(c) for r, c in rows.items()} for t, rows in report.tables.items()}
+    for p in blank:
+        table, row, col = p.split(".")
+        tables[table][row][col] = None
+    report = replace(report, tables=tables)
+    got = nianbao.parse_bytes(_rendered(report, fmt), f"report.{fmt}")
+    assert {p: got.cell(p) for p in paths} == {p: report.cell(p) for p in paths}
+    # blanking a part makes a sum fail (a blank part counts as 0): exactly the errors of the data itself
+    errors = {(f.rule, f.where) for f in got.findings if f.severity == "error"}
+    assert errors == {(f.rule, f.where) for f in nianbao.check(report) if f.severity == "error"}

@@ -6,7 +6,9 @@ import pytest
 
 import nianbao
 
-from .conftest import compare, seed_cases
+from .conftest import compare, needs_shared, seed, seed_cases
+
+pytestmark = needs_shared
 
 
 @pytest.mark.parametrize("path", seed_cases(), ids=lambda p: p.stem)
@@ -24,13 +26,13 @@ def test_seed_has_no_arithmetic_errors(path):
 
 
 def test_seed_traditional_script_is_recorded():
-    report = nianbao.parse(next(p for p in seed_cases() if p.stem.startswith("fuzhou")))
+    report = nianbao.parse(seed("fuzhou"))
     assert report.meta.script == "traditional"
     assert report.meta.organ == "福州市人民政府办公厅"
 
 
 def test_missing_total_column_is_null_with_a_finding():
-    report = nianbao.parse(next(p for p in seed_cases() if p.stem.startswith("heshi")))
+    report = nianbao.parse(seed("heshi"))
     assert report.tables["requests"]["new_received"]["total"] is None
     assert report.tables["requests"]["withheld_third_party"]["total"] == 0
     where = {f.where for f in report.findings if f.rule == "structure.missing_cells"}
@@ -38,5 +40,5 @@ def test_missing_total_column_is_null_with_a_finding():
 
 
 def test_cut_off_report_misses_section_six():
-    report = nianbao.parse(next(p for p in seed_cases() if p.stem.startswith("jingyuan")))
+    report = nianbao.parse(seed("jingyuan"))
     assert [f.where for f in report.findings if f.rule == "structure.missing_section"] == ["section.六"]

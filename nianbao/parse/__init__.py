@@ -6,6 +6,7 @@ module so that each can be tested on its own (the pdfplumber way).
 
 from __future__ import annotations
 
+import os
 import re
 from dataclasses import replace
 from pathlib import Path
@@ -13,7 +14,7 @@ from pathlib import Path
 from .. import formats
 from ..errors import NianbaoError, UnreadableFile
 from ..model import Finding, Meta, Report, Source
-from ..readers import Document, read_bytes
+from ..readers import DEBUG_ENV, Document, read_bytes
 from ..readers.normalize import ascii_forms, to_simplified
 from .cells import Token, tokenize
 from .meta import extract_meta
@@ -47,7 +48,8 @@ def parse_document(doc: Document) -> Report:
         )
     if "ocr" in doc.notes:
         unsure = next((int(n.split(":")[1]) for n in doc.notes if n.startswith("ocr_unsure:")), 0)
-        return _ocr_confirmed(parse_document(replace(doc, notes=())), unsure)
+        kept = tuple(n for n in doc.notes if n.startswith("truncated:"))
+        return _ocr_confirmed(parse_document(replace(doc, notes=kept)), unsure)
     text, script = to_simplified(doc.text)
     text = unfold(ascii_forms(text))
     lines = text.split("\n")
@@ -56,7 +58,7 @@ def parse_document(doc: Document) -> Report:
     regions = {n: span(found, n, len(lines)) for n in ("二", "三", "四")}
     tokens = {n: tokenize(lines, *r) for n, r in regions.items()}
     template = detect_template(tokens, meta)
-    findings: list[Finding] = []
+    findings: list[Finding] = truncated(doc)
 
     if template is None or template == "legacy":
         if template is None:
@@ -121,6 +123,22 @@ def parse_document(doc: Document) -> Report:
     return report.with_findings([*report.findings, *narrative_findings(report, "\n".join(lines[:prose_end]))])
 
 
+def truncated(doc: Document) -> list[Finding]:
+    """A ``source.truncated`` warning for each limit the reader applied (the notes say what was cut)."""
+    return [
+        Finding(
+            "source.truncated",
+            "warning",
+            "source",
+            n.split(":", 1)[1].strip() + "，其余内容未读取。",
+            expected="a file within the size limits",
+            found="cut",
+        )
+        for n in doc.notes
+        if n.startswith("truncated:")
+    ]
+
+
 def _ocr_confirmed(report: Report, unsure: int) -> Report:
     """An OCR'd report keeps only the values its own arithmetic confirms.
 
@@ -130,7 +148,7 @@ def _ocr_confirmed(report: Report, unsure: int) -> Report:
     """
     from ..check import cells_of, check
 
-    doubtful = {p for f in check(report) for p in cells_of(f, report)}
+    doubtful = {p for f in check(report) if f.severity == "error" for p in cells_of(f, report)}
     tables = {t: {r: dict(c) for r, c in rows.items()} for t, rows in report.tables.items()}
     for path in doubtful:
         table, row, col = path.split(".")
@@ -144,7 +162,12 @@ def _ocr_confirmed(report: Report, unsure: int) -> Report:
         said += f"；{len(doubtful)}个单元格所在的合计关系不成立（可能识别有误），已留空"
     marks = [Finding("source.scanned", "error", "source", said + "。", expected="a text layer", found="OCR")]
     marks += [
-        Finding("structure.ambiguous_cells", "warning", row, f"{row} 的数字经文字识别后合计不符，已留空。")
+        Finding(
+            "structure.ambiguous_cells",
+            "warning",
+            row,
+            f"{formats.path_label(report.template, row)}的数字经文字识别后合计不符，已留空。",
+        )
         for row in rows
     ]
     return replace(report, tables=tables, findings=(*marks, *report.findings))
@@ -172,7 +195,13 @@ def parse_bytes(data: bytes, name: str = "<bytes>") -> Report:
         doc = read_bytes(data, name)
     except NianbaoError as e:
         return unreadable(name, e, data)
-    return parse_document(doc)
+    try:
+        return parse_document(doc)
+    except Exception as e:
+        if os.environ.get(DEBUG_ENV):
+            raise
+        said = f"解析时出现内部错误，请报告此问题 (a bug in nianbao: {type(e).__name__}: {e})"[:300]
+        return unreadable(name, UnreadableFile(said, path=name), data)
 
 
 def read_file(path: str) -> bytes | str:

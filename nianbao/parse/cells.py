@@ -12,14 +12,14 @@ from typing import NamedTuple
 
 from ..readers import SPAN
 from ..readers.normalize import label_key
-from .numbers import LABEL_THEN_NUMBERS, Part, is_number_cell, parts
+from .numbers import Part, is_number_cell, parts, split_label
 
 LABEL, NUMBER, BLANK, PROSE = "label", "number", "blank", "prose"
 # Labels longer than this (in normalised characters) are prose, not table labels.
 MAX_LABEL = 60
 
 # Cell texts that mean "nothing here": read as blank cells, like —, / and -.
-NOTHING = frozenset({"无", "暂无", "空", "没有", "不适用", "NA", "na", "N/A"})
+NOTHING = frozenset({"无", "暂无", "空", "空缺", "空白", "没有", "不适用", "NA", "na", "N/A"})
 
 # Page furniture that PDF converters leave inside tables.
 NOISE = re.compile(
@@ -100,9 +100,9 @@ def _classify(cell: str) -> tuple[tuple[str, str, tuple[Part, ...]], ...]:
     r = REMARKED.match(cell)
     if r and is_number_cell(r.group(1)):  # the text keeps the remark: a value spilled out of its row shows it
         return tuple((kind, cell if kind == NUMBER else text, ps) for kind, text, ps in _classify(r.group(1)))
-    m = LABEL_THEN_NUMBERS.match(cell)
-    if m and len(label_key(m.group(1))) <= MAX_LABEL and not m.group(1).rstrip().endswith(("第", "共")):
-        return ((LABEL, label_key(m.group(1)), ()), (NUMBER, m.group(2), tuple(parts(m.group(2)))))
+    m = split_label(cell)
+    if m and len(label_key(m[0])) <= MAX_LABEL and not m[0].rstrip().endswith(("第", "共")):
+        return ((LABEL, label_key(m[0]), ()), (NUMBER, m[1], tuple(parts(m[1]))))
     key = label_key(cell)
     if not key or key in NOTHING:
         return ((BLANK, "", ()),)

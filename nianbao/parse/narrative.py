@@ -72,7 +72,7 @@ FIGURES: tuple[Figure, ...] = (
     ),
 )
 _ACTIVE = re.compile(r"主动公开(?:各类)?(?:政府)?信息(?:共|合计)?\s*(\d+)\s*条")
-_PART = re.compile(r"(\d+)\s*条")
+_PART = re.compile(r"(?<!\d)(\d+)\s*条")  # starts only where a run of digits starts: linear on digit soup
 
 
 @dataclass(frozen=True)

@@ -19,10 +19,18 @@ Value = int | float
 _UNIT_ALT = "|".join(sorted((re.escape(u) for u in UNITS), key=len, reverse=True))
 # One number with an optional unit: 12 · -139 条 · 24230421.50 元 · 960 万 · 1,234
 NUMBER = re.compile(rf"([+-]?)\s*(\d{{1,3}}(?:,\d{{3}})+|\d+)(\.\d+)?\s*({_UNIT_ALT})?")
+# Patterns below cannot backtrack (atomic groups, possessive quantifiers): a cell of many numbers
+# followed by a letter used to take exponential time.  A number's decimals may run straight into the
+# next number ("6.657,3" is 6.6 and 57,3), as the first, backtracking form of these patterns allowed.
+_DECIMALS = r"(?:\.\d(?:\d[\d,]*+\.\d)*+(?:\d[\d,]*+)?+)?+"
+_ONE_NUMBER = rf"(?>[+-]?\s*+\d[\d,]*+{_DECIMALS}\s*+(?:{_UNIT_ALT})?+\s*+)"
 # A whole cell made only of numbers (with units), possibly several separated by spaces: "0 0 0", "1 2".
-NUMBER_CELL = re.compile(rf"^(?:[+-]?\s*\d[\d,]*(?:\.\d+)?\s*(?:{_UNIT_ALT})?\s*)+$")
-# A label followed by its numbers in one cell: "行政许可 585 32 7951".
-LABEL_THEN_NUMBERS = re.compile(rf"^(.*?[^\d\s.,+-])\s+((?:[+-]?\d[\d,]*(?:\.\d+)?\s*(?:{_UNIT_ALT})?\s*)+)$")
+NUMBER_CELL = re.compile(rf"^{_ONE_NUMBER}++$")
+# The numbers after a label in one cell ("行政许可 585 32 7951"): no space after a sign here.
+_TAIL = re.compile(rf"\s++((?>[+-]?\d[\d,]*+{_DECIMALS}\s*+(?:{_UNIT_ALT})?+\s*+)++)")
+_IN_TAIL = re.compile(rf"[\d\s.,+\-{''.join(sorted(set(''.join(UNITS))))}]*+")
+_UNIT_THEN_SPACE = re.compile(rf"[{''.join(sorted(set(''.join(UNITS))))}](?=\s)")
+_LABEL_TRIES = 4  # unit characters tried as the end of a label inside a run of numbers (each try scans the run)
 _UNIT_WORD = re.compile(rf"^(?:{_UNIT_ALT})$")
 
 
@@ -49,6 +57,26 @@ def parts(cell: str) -> list[Part]:
 
 def is_number_cell(cell: str) -> bool:
     return bool(NUMBER_CELL.match(cell)) and not _UNIT_WORD.match(cell.strip())
+
+
+def split_label(cell: str) -> tuple[str, str] | None:
+    """A cell that is a label followed by its numbers -> (label, numbers); else None.
+
+    The label is the shortest that leaves only numbers after it (as ``^(.*?[^\\d\\s.,+-])\\s+(numbers)$``
+    would say), found in time linear in the cell: the numbers can only start after the last character
+    that cannot be part of them, so only that one and the unit characters after it can end the label.
+    """
+    if "\n" in cell:
+        return None
+    run = len(_IN_TAIL.match(cell[::-1]).group())  # the run of number characters at the end
+    start = len(cell) - run
+    ends = [start - 1] if start > 0 else []
+    ends += [m.start() for _, m in zip(range(_LABEL_TRIES), _UNIT_THEN_SPACE.finditer(cell, start), strict=False)]
+    for end in ends:
+        m = _TAIL.fullmatch(cell, end + 1)
+        if m:
+            return cell[: end + 1], m.group(1)
+    return None
 
 
 def whole(cell_parts: Sequence[Part]) -> Part:

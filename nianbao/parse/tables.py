@@ -363,7 +363,7 @@ def extract_requests(
         out[row.key] = dict(zip(cols, counts))
         cands[row.key] = [tuple(counts)]
         if rule:
-            findings.append(_unplaced("requests", row, cols, counts, rule))
+            findings.append(_unplaced("requests", row, cols, counts, rule, template))
     if run:
         findings.extend(_solved_requests(cands, run, template, out))
     mixed = _mixed_other_handling(found, out, template, n, holds, data_col)
@@ -486,7 +486,7 @@ def extract_active(
                 fixed.append(_count(p.value * formats.UNITS.get(p.unit, 1) if p.unit == "万" else p.value))
         out[row.key] = dict(zip(row.fields, fixed))
         if rule:
-            findings.append(_unplaced("active", row, list(row.fields), fixed, rule))
+            findings.append(_unplaced("active", row, list(row.fields), fixed, rule, template))
     if recovered:
         findings.append(
             _recovered("active", "主动公开政府信息情况表", recovered, "数字位数（每格至少一位、不以0开头）")
@@ -541,14 +541,18 @@ def extract_appeals(tokens: Sequence[Token]) -> tuple[dict[str, dict[str, Value 
     counts = [_count(v) for v in values(parts)]
     out = {g: dict(zip(fields, counts[i * 5 : i * 5 + 5])) for i, g in enumerate(groups)}
     if rule:
-        names = {**{g.key: g.label for g in formats.APPEAL_GROUPS}, **{f.key: f.label for f in formats.APPEAL_FIELDS}}
-        nulls = [f"{names[g]}·{names[f]}" for g in groups for f in fields if out[g][f] is None]
+        nulls = [
+            f"{formats.row_label(None, 'appeals', g)}·{formats.column_label(None, 'appeals', f)}"
+            for g in groups
+            for f in fields
+            if out[g][f] is None
+        ]
         findings.append(
             Finding(
                 rule,
                 "warning",
                 "appeals",
-                _PLACE_MESSAGES[rule].format(row="行政复议、行政诉讼情况表", cells="、".join(nulls)),
+                _PLACE_MESSAGES[rule].format(row="行政复议、行政诉讼情况表", cells=_cells_said(nulls)),
                 expected=n,
                 found=len(nulls),
             )
@@ -674,10 +678,17 @@ def _recovered(table: str, name: str, rows: Sequence[str], how: str) -> Finding:
 # ------------------------------------------------------------------ helpers
 
 _PLACE_MESSAGES = {
-    "structure.missing_cells": "“{row}”一行缺少数据，以下单元格无法确定，已留空：{cells}。",
+    "structure.missing_cells": "“{row}”一行缺少数据，{cells}。",
     "structure.ambiguous_cells": "“{row}”一行的数字粘连或断开，有不止一种读法符合表内勾稽关系（或没有一种符合），"
-    "以下单元格已留空：{cells}。",
+    "{cells}。",
 }
+
+
+def _cells_said(names: list[str]) -> str:
+    """The end of a placement message: which cells were left blank, by their Chinese labels."""
+    if not names:
+        return "但各单元格仍可确定，没有留空"
+    return "以下单元格无法确定，已留空：" + "、".join(names)
 
 
 def _fields(rows: Sequence[Row], key: str) -> tuple[str, ...]:
@@ -703,9 +714,6 @@ def _missing(table: str, row: Row, _cols: object) -> Finding:
     )
 
 
-_COLUMN_LABELS = {c.key: c.label for c in formats.REQUEST_COLUMNS} | formats.FIELD_LABELS
-
-
 def _unordered(table: str, row: Row, cols: list[str]) -> Finding:
     """The finding for a row whose label floated away and whose numbers the row order cannot place.
 
@@ -722,11 +730,14 @@ def _unordered(table: str, row: Row, cols: list[str]) -> Finding:
     )
 
 
-def _unplaced(table: str, row: Row, cols: list[str], values: list[Value | None], rule: str) -> Finding:
+def _unplaced(
+    table: str, row: Row, cols: list[str], values: list[Value | None], rule: str, template: str | None
+) -> Finding:
     """A row some of whose cells could not be placed, named by its Chinese label and its columns' labels."""
-    nulls = [_COLUMN_LABELS.get(c, c) for c, v in zip(cols, values) if v is None]
+    nulls = [c for c, v in zip(cols, values) if v is None]
+    names = [f"“{formats.column_label(template, table, c)}”" for c in nulls]
     said = (
-        _PLACE_MESSAGES[rule].format(row=row.label, cells="、".join(nulls))
+        _PLACE_MESSAGES[rule].format(row=row.label, cells=_cells_said(names))
         if nulls
         else f"“{row.label}”一行的单元格少于表头的列数，数字已按所在列放置，请核对。"
     )

@@ -98,11 +98,17 @@ def ocr_pdf(data: bytes) -> tuple[str, tuple[str, ...]]:
     """OCR every page of an image-only PDF (rendered with pypdfium2)."""
     import pypdfium2 as pdfium
 
+    from . import MAX_OCR_PAGES
+
     pdf = pdfium.PdfDocument(data)
     try:
-        return ocr_images((pdf[i].render(scale=SCALE).to_pil() for i in range(len(pdf))), SCALE)
+        n = len(pdf)
+        text, notes = ocr_images((pdf[i].render(scale=SCALE).to_pil() for i in range(min(n, MAX_OCR_PAGES))), SCALE)
     finally:
         pdf.close()
+    if n > MAX_OCR_PAGES:  # OCR takes seconds a page: a report is a few pages
+        notes = (*notes, f"truncated: 扫描件共 {n} 页，文字识别只处理了前 {MAX_OCR_PAGES} 页")
+    return text, notes
 
 
 class ImageReader:
@@ -121,8 +127,15 @@ class ImageReader:
         from PIL import Image, ImageSequence, UnidentifiedImageError
 
         try:
+            from itertools import islice
+
+            from . import MAX_OCR_PAGES
+
             image = Image.open(io.BytesIO(data))
-            text, notes = ocr_images(frame.copy() for frame in ImageSequence.Iterator(image))
+            frames = getattr(image, "n_frames", 1)
+            text, notes = ocr_images(frame.copy() for frame in islice(ImageSequence.Iterator(image), MAX_OCR_PAGES))
+            if frames > MAX_OCR_PAGES:
+                notes = (*notes, f"truncated: 图片共 {frames} 页，文字识别只处理了前 {MAX_OCR_PAGES} 页")
         except (UnidentifiedImageError, OSError) as e:
             raise UnreadableFile(
                 f"图片无法打开 (cannot open the image): {e}", expected="a PNG, JPEG or TIFF scan"

@@ -96,8 +96,11 @@ def read_pdf_pages(data: bytes) -> tuple[list[PageLayout], tuple[str, ...]]:
     doc = _open(pdfium, raw, data)
     pages: list[PageLayout] = []
     no_text: list[int] = []
+    total = len(doc)
+    from . import MAX_PAGES
+
     try:
-        for i in range(len(doc)):
+        for i in range(min(len(doc), MAX_PAGES)):
             page = doc[i]
             try:
                 layout = _page_layout(page, raw)
@@ -111,6 +114,8 @@ def read_pdf_pages(data: bytes) -> tuple[list[PageLayout], tuple[str, ...]]:
     notes: tuple[str, ...] = ()
     if no_text and len(no_text) < len(pages):
         notes = ("scanned pages: " + ", ".join(map(str, no_text)),)
+    if total > MAX_PAGES:
+        notes += (f"truncated: PDF 共 {total} 页，超过 {MAX_PAGES} 页的上限，只读取了前 {MAX_PAGES} 页",)
     return pages, notes
 
 
