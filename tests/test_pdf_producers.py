@@ -206,24 +206,3 @@ def test_label_with_room_left_does_not_absorb_the_next_pages_first_row() -> None
     second = PageLayout(400, 600, _word(102, 52, "请数量"), _grid(xs, [50.0, 65.0]))
     text, _ = pages_to_text([first, second])
     assert text.splitlines()[0] == "一、本年新收政府信息公开申请数量\t12"
-
-
-REAL = Path(__file__).resolve().parents[2] / "shared" / "corpus" / "real"
-
-
-def test_wps_pdf_from_the_shared_corpus() -> None:
-    """The county's WPS/Jisupdf PDF: title, organ and year right, every value read is the right one, and
-    the reader leaves to the parser only the rows it spells in its own way (template.mixed, label typos)."""
-    import json
-
-    path = REAL / "hongze_2024.pdf"
-    if not path.exists():
-        pytest.skip(f"the shared corpus is not beside the repository ({path} is missing)")
-    expected = json.loads(path.with_suffix(".expected.json").read_text(encoding="utf-8"))
-    got = nianbao.parse_bytes(path.read_bytes(), path.name).to_dict()
-    diffs = compare(got, expected)
-    cells = sum(len(c) for rows in expected["tables"].values() for c in rows.values())
-    wrong = [d for d in diffs if d[1] is not None]
-    print(f"\nhongze_2024.pdf: {cells - len(diffs)}/{cells} cells right, {len(wrong)} wrong, {len(diffs)} null")
-    assert wrong == []
-    assert cells - len(diffs) >= 170
