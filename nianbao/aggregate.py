@@ -16,7 +16,7 @@ from collections.abc import Sequence
 from decimal import Decimal
 
 from . import formats
-from .check import _unsure_rows, checked
+from .check import checked, unsure_rows
 from .errors import NianbaoError
 from .model import Finding, Meta, Number, Report, Source, Tables
 
@@ -36,14 +36,8 @@ def unit_name(report: Report) -> str:
 
 def row_label(template: str | None, table: str, row: str, cols: Sequence[str]) -> str:
     """``第三部分表格“一、本年新收…”一行（自然人、总计列）``: a row and some of its columns, in Chinese."""
-    from .check import _COL, _FIELD, _GROUP, _ROW
-
-    if table == "requests":
-        return f"第三部分表格“{_ROW.get(row, row)}”一行（{'、'.join(_COL.get(c, c) for c in cols)}列）"
-    if table == "appeals":
-        return f"第四部分表格“{_GROUP.get(row, row)}”（{'、'.join(_FIELD.get(c, c) for c in cols)}）"
-    label = next((r.label for r in formats.active_rows(template or "2019") if r.key == row), row)
-    return f"第二部分表格“{label}”（{'、'.join(formats.field_label(template, c) for c in cols)}）"
+    names = "、".join(formats.column_label(template, table, c) for c in cols)
+    return f"{formats.path_label(template, f'{table}.{row}')}（{names}{'列' if table == 'requests' else ''}）"
 
 
 def _unknown(report: Report, unsure: set[str], table: str, row: str) -> bool:
@@ -61,7 +55,7 @@ def with_totals(report: Report) -> Report:
     """
     if report.template not in formats.TEMPLATES:
         return report
-    unsure = _unsure_rows(report)
+    unsure = unsure_rows(report)
     tables = {t: {r: dict(c) for r, c in rows.items()} for t, rows in report.tables.items()}
     req = tables.get("requests", {})
 
@@ -127,7 +121,7 @@ def aggregate(children: Sequence[Report], organ: str, year: int) -> tuple[Report
     """
     template = _validate(children, year)
     units = [with_totals(checked(r)) for r in children]
-    unsure = [_unsure_rows(r) for r in units]
+    unsure = [unsure_rows(r) for r in units]
     tables: Tables = formats.empty_tables(template)
     findings: list[Finding] = [
         Finding(

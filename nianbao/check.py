@@ -34,7 +34,7 @@ def rule(rule_id: str) -> Callable[[Rule], Rule]:
 _UNSURE = ("structure.missing_cells", "structure.ambiguous_cells")
 
 
-def _unsure_rows(report: Report) -> set[str]:
+def unsure_rows(report: Report) -> set[str]:
     """Rows (``requests.granted``, or a whole table) whose null cells are unknown rather than blank."""
     out = {f.where for f in report.findings if f.rule in _UNSURE and f.severity != "info"}
     if any(f.rule == "template.mixed" for f in report.findings):  # the 2019 row's split is unknown
@@ -56,7 +56,7 @@ def blank_totals(report: Report) -> list[str]:
     A total the parser could not read (its row has a ``structure.ambiguous_cells`` or ``missing_cells``
     finding) is unknown rather than blank and is not listed.
     """
-    unsure = _unsure_rows(report)
+    unsure = unsure_rows(report)
     out: list[str] = []
     req = report.tables.get("requests", {})
     if report.template in formats.TEMPLATES:
@@ -94,7 +94,7 @@ def requests_balance(report: Report) -> Iterator[Finding]:
     req = report.tables.get("requests", {})
     if not _has_table(report, "requests"):
         return
-    unsure = _unsure_rows(report)
+    unsure = unsure_rows(report)
     blank = _blank(report)
     rows = ("new_received", "carried_over", "processed_total", "carried_forward")
     for col, label in _COL.items():
@@ -123,7 +123,7 @@ def requests_outcome_sum(report: Report) -> Iterator[Finding]:
         return
     req = report.tables["requests"]
     rows = formats.OUTCOME_ROWS[report.template]
-    unsure = _unsure_rows(report)
+    unsure = unsure_rows(report)
     blank = _blank(report)
     for col, label in _COL.items():
         if any(f"requests.{r}.{col}" in blank for r in (*rows, "processed_total")):
@@ -149,7 +149,7 @@ def requests_outcome_sum(report: Report) -> Iterator[Finding]:
 @rule("requests.row_total")
 def requests_row_total(report: Report) -> Iterator[Finding]:
     """For each row: total == the sum of the six applicant columns."""
-    unsure = _unsure_rows(report)
+    unsure = unsure_rows(report)
     blank = _blank(report)
     for row, cols in report.tables.get("requests", {}).items():
         if all(v is None for v in cols.values()) or _unknown(report, unsure, "requests", [(row, c) for c in cols]):
@@ -174,7 +174,7 @@ def requests_row_total(report: Report) -> Iterator[Finding]:
 @rule("appeals.group_total")
 def appeals_group_total(report: Report) -> Iterator[Finding]:
     """For each group: total == upheld + corrected + other + pending."""
-    unsure = _unsure_rows(report)
+    unsure = unsure_rows(report)
     blank = _blank(report)
     for group, cols in report.tables.get("appeals", {}).items():
         if all(v is None for v in cols.values()) or _unknown(report, unsure, "appeals", [(group, c) for c in cols]):

@@ -15,7 +15,7 @@ from collections.abc import Iterable, Mapping, Sequence
 
 from . import formats
 from .aggregate import AggregateError, aggregate, row_label
-from .check import _COL, _unsure_rows
+from .check import unsure_rows
 from .errors import MissingDependency
 from .model import Finding, Report
 from .regions import organ_key
@@ -49,8 +49,8 @@ def _has(report: Report, table: str) -> bool:
 def _carry(this: Report, prev: Report) -> Iterable[Finding]:
     if not (_has(this, "requests") and _has(prev, "requests")):
         return
-    u_this, u_prev = _unsure_rows(this), _unsure_rows(prev)
-    for col, label in _COL.items():
+    u_this, u_prev = unsure_rows(this), unsure_rows(prev)
+    for col, label in ((c.key, c.label) for c in formats.REQUEST_COLUMNS):
         over = _cell(this, u_this, "requests", "carried_over", col)
         forward = _cell(prev, u_prev, "requests", "carried_forward", col)
         if over is None or forward is None or over == forward:
@@ -98,7 +98,7 @@ def _sum_mismatch(parent: Report, units: Sequence[Report], key: str, year: int) 
         total, _ = aggregate(units, key, year)
     except AggregateError:
         return
-    unsure = _unsure_rows(parent)
+    unsure = unsure_rows(parent)
     for table, rows in total.tables.items():
         if not _has(parent, table):
             continue
@@ -125,13 +125,7 @@ def _sum_mismatch(parent: Report, units: Sequence[Report], key: str, year: int) 
 
 
 def _col_name(report: Report, table: str, col: str) -> str:
-    from .check import _FIELD
-
-    if table == "requests":
-        return _COL.get(col, col)
-    if table == "appeals":
-        return _FIELD.get(col, col)
-    return formats.field_label(report.template, col)
+    return formats.column_label(report.template, table, col)
 
 
 def _names(units: Sequence[Report]) -> list[str]:

@@ -280,3 +280,19 @@ def test_xlsx_export_stops_clearly_at_the_sheet_limit(tmp_path: Path, monkeypatc
         export.write_export(generated(6), str(tmp_path / "x.xlsx"), "xlsx")
     assert not (tmp_path / "x.xlsx").exists()
     assert export.write_export(generated(2), str(tmp_path / "y.xlsx"), "xlsx") == 2
+
+
+def test_every_report_is_filed_under_the_region_its_organ_names(corpus) -> None:
+    """add (the path of ingest, upload and reparse alike) records province/city/county from the organ's name;
+    a region set by hand survives a reparse."""
+    a, b = generated(2, seed=11)
+    a = replace(a, meta=replace(a.meta, organ="三明市清流县人民政府"))
+    b = replace(b, meta=replace(b.meta, organ="某某单位"))
+    ia, ib = corpus.add(a), corpus.add(b)
+    stored = {s.id: s for s in corpus.stored([ia, ib])}
+    assert (stored[ia].province, stored[ia].city, stored[ia].county) == ("福建省", "三明市", "清流县")
+    assert (stored[ib].province, stored[ib].city, stored[ib].county) == (None, None, None)
+    assert corpus.search(region="三明市")[0] == 1
+    corpus.set_region(ib, "福建省", None, None)
+    corpus.replace(ib, b)
+    assert next(iter(corpus.stored([ib]))).province == "福建省"

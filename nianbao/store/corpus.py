@@ -17,6 +17,7 @@ from typing import Any
 from ..errors import StoreError
 from ..formats import REQUEST_ROWS
 from ..model import Report
+from ..regions import infer_region
 from . import schema as S
 
 STATUSES = ("ok", "errors", "unreadable")
@@ -114,6 +115,8 @@ def report_rows(report: Report, key: str, version: str | None) -> Rows:
         "n_warnings": sum(f.severity == "warning" for f in report.findings),
         "ingested_at": datetime.now(UTC),
     }
+    region = _region(report.meta.organ)  # every way in (ingest, add, upload) files the report under its region
+    row.update(province=region.province, city=region.city, county=region.county)
     for name, path in S.SUMMARY_CELLS.items():
         v = report.cell(path)
         row[name] = float(v) if isinstance(v, int | float) and not isinstance(v, bool) else None
@@ -136,6 +139,12 @@ def report_rows(report: Report, key: str, version: str | None) -> Rows:
         for f in report.findings
     ]
     return row, _pack(report.to_dict()), cell_rows, finding_rows
+
+
+@lru_cache(maxsize=4096)
+def _region(organ: str | None) -> Any:
+    """The region an organ's name states (cached: a corpus holds each organ's reports of many years)."""
+    return infer_region(organ)
 
 
 def _stored(r: Any) -> StoredReport:
@@ -329,7 +338,8 @@ class Corpus:
             if sha is None:
                 raise StoreError(f"库中没有编号为 {id} 的报告 (no report with this id)", path=self.url)
             row, doc, cell_rows, finding_rows = report_rows(report, sha, parser_version())
-            row.pop("sha256")
+            for kept in ("sha256", "province", "city", "county"):  # a region set by hand stays
+                row.pop(kept)
             for table in (S.cells, S.findings, S.docs):
                 conn.execute(delete(table).where(table.c.report_id == id))
             conn.execute(update(S.reports).where(S.reports.c.id == id).values(**row))

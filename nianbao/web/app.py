@@ -31,7 +31,6 @@ from starlette.middleware.sessions import SessionMiddleware
 from .. import __version__
 from ..errors import NianbaoError, StoreError
 from ..model import Report
-from ..regions import infer_region
 from . import i18n
 from .security import Guard, WriteRefused, bearer_ok, check_csrf, csrf_token, require_write, session_secret
 from .uploads import Limits, UploadRefused, expand_uploads
@@ -292,11 +291,8 @@ def make_app(corpus: Any, settings: WebSettings | None = None) -> FastAPI:
             if report is None:
                 with PDFIUM_LOCK:  # one parse at a time: PDFium is not thread-safe (and parsing holds the GIL)
                     report = parse_bytes(data, name)
-            region = infer_region(report.meta.organ)
             with write_lock:
-                id = corpus.add(report, data)
-                if region.code:  # the region filter finds uploads at once, as it finds ingested reports
-                    corpus.set_region(id, region.province, region.city, region.county)
+                id = corpus.add(report, data)  # the store files it under the region its organ's name states
                 chart_cache.clear()
             with charts_lock:
                 if whole["sums"] is not None and id > whole["max_id"]:  # new (an old id is a duplicate)
