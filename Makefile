@@ -30,7 +30,7 @@ bench: $(STAMP)  ## reports/second against a baseline measured in the same run
 	$(BIN)/python bench/bench_parse.py
 
 samples: $(STAMP)  ## regenerate the bundled samples
-	rm -rf samples && $(BIN)/nianbao samples samples/ -n 12
+	rm -rf samples && $(BIN)/nianbao samples samples/ -n 16
 
 examples: $(STAMP)  ## render the five seed reports to DOCX and HTML in docs/examples/
 	NIANBAO=$(BIN)/nianbao sh docs/examples/make.sh
