@@ -115,12 +115,14 @@ def test_fill_regions_in_a_store(tmp_path):
             c.add(random_report(rng, "2021", year=2022, organ=o))
             for o in ("清流县财政局", "铁东区", "福州市人民政府办公厅")
         ]
-        assert fill_regions(c) == 2
-        rows = {r.id: (r.province, r.city, r.county) for r in c.stored()}
+        rows = {r.id: (r.province, r.city, r.county) for r in c.stored()}  # the store files them as they come
         assert fill_regions(c) == 0  # already recorded
+        assert fill_regions(c, parse_parents("铁东区,鞍山市\n")) == 1  # a parent names the region the name does not
+        tiedong = next(iter(c.stored([ids[1]])))
     assert rows[ids[0]] == ("福建省", "三明市", "清流县")
-    assert rows[ids[1]] == (None, None, None)
+    assert rows[ids[1]] == (None, None, None)  # 铁东区 alone: two divisions share the name
     assert rows[ids[2]] == ("福建省", "福州市", None)
+    assert (tiedong.province, tiedong.city) == ("辽宁省", "鞍山市")
 
 
 def test_region_from_the_parent_when_the_name_has_none():
