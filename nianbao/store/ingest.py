@@ -23,7 +23,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING, Any
 
-from ..batch import REPORT_SUFFIXES, parse_read_checked
+from ..batch import FILE_TIMEOUT, REPORT_SUFFIXES, parse_read_checked, timed_out
 from ..errors import MissingDependency, UnreadableFile
 from ..model import Report
 from ..parse import read_file, unreadable
@@ -202,24 +202,53 @@ def _canonical_json(name: str, data: bytes) -> Report:
 
 
 def run(
-    items: Iterator[tuple[Any, str, bytes | str]], jobs: int, scheduler: str | None
+    items: Iterator[tuple[Any, str, bytes | str]], jobs: int, scheduler: str | None, timeout: float | None = None
 ) -> Iterator[tuple[Any, Report]]:
     """(tag, report) for each (tag, name, data), in order, parsed on ``jobs`` processes or Dask.
 
-    At most a few items per worker are in flight, so memory does not grow with the input.
+    At most a few items per worker are in flight, so memory does not grow with the input.  On
+    processes each file has the batch's time limit (``timeout``, default FILE_TIMEOUT; one process
+    parses in this one, without a limit, unless ``timeout`` is given), as ``nianbao parse`` has.
     """
     if scheduler:
         yield from _run_dask(items, jobs, scheduler)
         return
     workers = jobs or os.cpu_count() or 1
-    if workers <= 1:
+    if workers <= 1 and timeout is None:
         for tag, name, data in items:
             yield tag, parse_work(name, data)
         return
-    from concurrent.futures import ProcessPoolExecutor
+    from pebble import ProcessPool
 
-    with ProcessPoolExecutor(max_workers=workers) as pool:
-        yield from _windowed(items, lambda n, d: pool.submit(parse_work, n, d), lambda f: f.result(), workers * 4)
+    limit = timeout or FILE_TIMEOUT
+    with ProcessPool(max_workers=workers) as pool:
+        names: dict[int, tuple[str, bytes | str]] = {}
+
+        def submit(name: str, data: bytes | str) -> Any:
+            future = pool.schedule(parse_work, (name, data), timeout=limit)
+            names[id(future)] = (name, data)
+            return future
+
+        def result(future: Any) -> Report:
+            name, data = names.pop(id(future))
+            return worker_outcome(name, data, future, limit)
+
+        yield from _windowed(items, submit, result, workers * 4)
+
+
+def worker_outcome(name: str, data: bytes | str, future: Any, limit: float) -> Report:
+    """The worker's report, or the file's bytes stored with why there is none (over the limit, worker died)."""
+    from concurrent.futures import TimeoutError as FutureTimeout
+
+    from pebble import ProcessExpired
+
+    try:
+        return future.result()
+    except FutureTimeout:
+        return timed_out(name, limit, data)
+    except ProcessExpired as e:
+        said = f"解析时工作进程异常退出，无法读取该文件 (the worker process died: exit code {e.exitcode})"
+        return unreadable(name, UnreadableFile(said, path=name), data if isinstance(data, bytes) else None)
 
 
 def _windowed(
@@ -275,6 +304,7 @@ def ingest(
     jobs: int = 0,
     progress: Callable[[int, int], None] | None = None,
     scheduler: str | None = None,
+    timeout: float | None = None,
 ) -> IngestSummary:
     """See :meth:`Corpus.ingest`."""
     from .corpus import IngestSummary, status_of
@@ -333,7 +363,7 @@ def ingest(
     held = 0
     last = time.monotonic()
     try:
-        for (key, data, name), report in run(new_items(), jobs, scheduler):
+        for (key, data, name), report in run(new_items(), jobs, scheduler, timeout):
             keys.append(key)
             if data is not None:
                 batch.append((report, data, name))  # the file's own name: it picks the reader on reparse
