@@ -10,7 +10,7 @@ from nianbao.model import Finding, Meta, Report, Source
 from tests.test_store import generated
 
 pytest.importorskip("nh3")
-from nianbao.web.views import ChartSums, chart_data  # noqa: E402
+from nianbao.web.views import ChartSums, chart_data
 
 
 def _unreadable() -> Report:

@@ -7,8 +7,8 @@ import threading
 from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Any
 from html import escape
+from typing import Any
 
 import nh3
 
