@@ -96,6 +96,7 @@ def _json(value: Any) -> str | None:
     return None if value is None else json.dumps(value, ensure_ascii=False)
 
 
+_NUMBER = frozenset({int, float})
 Rows = tuple[dict[str, Any], bytes, list[tuple[str, str, str, int | float]], list[dict[str, Any]]]
 
 
@@ -123,12 +124,13 @@ def report_rows(report: Report, key: str, version: str | None) -> Rows:
     for name, path in S.SUMMARY_CELLS.items():
         v = report.cell(path)
         row[name] = float(v) if isinstance(v, int | float) and not isinstance(v, bool) else None
+    number = _NUMBER  # an exact type test: bool is no number here, and two isinstance calls a cell add up
     cell_rows = [
         (t, r, c, v)
         for t, rows in report.tables.items()
         for r, cols in rows.items()
         for c, v in cols.items()
-        if isinstance(v, int | float) and not isinstance(v, bool)
+        if type(v) in number or (isinstance(v, int | float) and not isinstance(v, bool))
     ]
     finding_rows = [
         {
@@ -142,6 +144,15 @@ def report_rows(report: Report, key: str, version: str | None) -> Rows:
         for f in report.findings
     ]
     return row, _pack(report.to_dict()), cell_rows, finding_rows
+
+
+def store_key(report: Report, data: bytes | None) -> str:
+    """The key a report is stored under: the sha256 of its bytes, else of the report itself."""
+    if data is not None:
+        return hashlib.sha256(data).hexdigest()
+    if report.source.sha256:
+        return report.source.sha256
+    return hashlib.sha256(json.dumps(report.to_dict(), sort_keys=True).encode("utf-8")).hexdigest()
 
 
 @lru_cache(maxsize=4096)
@@ -204,11 +215,7 @@ class Corpus:
             raise store_error(e, self.url, what) from None
 
     def key_of(self, report: Report, data: bytes | None) -> str:
-        if data is not None:
-            return hashlib.sha256(data).hexdigest()
-        if report.source.sha256:
-            return report.source.sha256
-        return hashlib.sha256(json.dumps(report.to_dict(), sort_keys=True).encode("utf-8")).hexdigest()
+        return store_key(report, data)
 
     def has(self, sha256: str) -> int | None:
         """The id of the report stored for these bytes, if any."""
@@ -243,13 +250,19 @@ class Corpus:
         Ingest writes its reports in such small batches: one commit per report costs more than the
         rest of storing it.
         """
-        from sqlalchemy.exc import IntegrityError
-
         version = parser_version()
         prepared = []
         for report, data, name in items:
             key = self.key_of(report, data)
             prepared.append((key, data, name or report.source.path or key, report_rows(report, key, version)))
+        return self.add_prepared(prepared)
+
+    def add_prepared(self, prepared: list[tuple[str, bytes | None, str, Rows]]) -> list[int]:
+        """:meth:`add_many` of reports whose rows :func:`report_rows` made already (ingest's workers
+        make them, so that the process writing does nothing but write): (key, source bytes, file
+        name, rows) each."""
+        from sqlalchemy.exc import IntegrityError
+
         for attempt in (1, 2):
             try:
                 with self._tx("写入报告 (storing reports)") as conn:
@@ -288,12 +301,16 @@ class Corpus:
             .scalars()
             .all()
         )
-        paths = self._ids_of_paths(conn, {(t, r, c) for p in new for t, r, c, _ in p[3][2]})
+        paths = self._path_ids
         docs, cells, findings = [], [], []
         for (key, _data, _name, (_row, doc, cell_rows, finding_rows)), rid in zip(new, ids):
             have[key] = int(rid)
             docs.append({"report_id": rid, "doc": doc})
-            cells.extend((rid, paths[(t, r, c)], v) for t, r, c, v in cell_rows)
+            try:
+                cells += [(rid, paths[(t, r, c)], v) for t, r, c, v in cell_rows]
+            except KeyError:  # a path not numbered yet (rare after the first reports): number it, go on
+                paths = self._ids_of_paths(conn, [(t, r, c) for t, r, c, _ in cell_rows])
+                cells += [(rid, paths[(t, r, c)], v) for t, r, c, v in cell_rows]
             findings.extend({"report_id": rid, **f} for f in finding_rows)
         conn.execute(insert(S.docs), docs)
         if cells:
