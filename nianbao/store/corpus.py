@@ -703,14 +703,16 @@ class Corpus:
                 for i, row, col in conn.execute(select(P.id, P.row, P.col).where(P.tbl == "requests", wanted))
             }
 
-            def sums_over(reports: list[Any], pids: list[int]) -> dict[int, float]:
+            def sums_over(reports: list[Any], pids: list[int], few: bool = False) -> dict[int, float]:
                 """Sums by path over the cells of the reports matching ``reports``.  The cells are scanned
                 by path and each checked against the set of reports (``+ 0`` keeps SQLite from probing
-                the index once per report and path instead, many times slower at 100,000 reports)."""
+                the index once per report and path instead, many times slower at 100,000 reports);
+                ``few`` reports are looked up, report by report."""
                 if not pids:
                     return {}
                 picked = select(R.id).where(*reports)
-                q = select(C.path_id, func.sum(C.value)).where(C.path_id.in_(pids), (C.report_id + 0).in_(picked))
+                member = C.report_id.in_(picked) if few else (C.report_id + 0).in_(picked)
+                q = select(C.path_id, func.sum(C.value)).where(C.path_id.in_(pids), member)
                 return {i: _num(v) or 0 for i, v in conn.execute(q.group_by(C.path_id))}
 
             every = list(path_ids)
@@ -718,7 +720,7 @@ class Corpus:
             if whole:  # the whole corpus: every cell by path, less the few reports of no known template
                 scan = select(C.path_id, func.sum(C.value)).where(C.path_id.in_(every), C.report_id <= upto)
                 known = {i: _num(v) or 0 for i, v in conn.execute(scan.group_by(C.path_id))} if every else {}
-                for i, v in sums_over([*where, unknown], every).items():
+                for i, v in sums_over([*where, unknown], every, few=True).items():
                     known[i] -= v
             else:
                 known = sums_over([*where, R.template.in_(TEMPLATES)], every)
