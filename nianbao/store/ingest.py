@@ -41,8 +41,9 @@ MAX_RATIO = 200
 MAX_MEMBERS = 200_000
 
 # Reports are committed in small batches (each report whole or not at all): at most this many, this
-# many source bytes, or this much time of work is redone after a kill.
-BATCH_REPORTS = 64
+# many source bytes, or this much time of work is redone after a kill.  (256 rather than 64 reports:
+# a tenth less time storing, measured; a second of work is the bound that counts.)
+BATCH_REPORTS = 256
 BATCH_BYTES = 32 * 1024 * 1024
 BATCH_SECONDS = 1.0
 
@@ -386,7 +387,10 @@ def ingest(
             run_keys.difference_update(keys)
         tick(len(batch))
 
-    writer = _Writer(commit, threaded=corpus.threaded_writes)
+    # A writer thread overlaps the writing with waiting for the workers; when this very thread parses,
+    # it only fights it for the GIL (measured: more CPU, no less time), so the batches are written in place.
+    parses_here = not scheduler and (jobs or os.cpu_count() or 1) <= 1 and timeout is None
+    writer = _Writer(commit, threaded=corpus.threaded_writes and not parses_here)
     batch: list[tuple[str, bytes | None, str, Rows]] = []
     keys: list[str] = []
     held = 0
