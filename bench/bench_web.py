@@ -7,10 +7,14 @@
 4. Four clients upload U files each at the same time (one file a request), then checks that every
    upload answered 201, that the corpus grew by exactly 4×U and that every returned id is served.
 
+Before these, the whole-corpus charts' first view (summed in SQL) at 10,000 and 100,000 reports, the
+database built by bulk copies of generated reports (--charts).
+
 Bounded in count (the arguments) and in time (--max-seconds stops each phase early, saying so).
 
     python bench/bench_web.py                   # 10,000 reports, 200 requests each, 4 x 25 uploads
     python bench/bench_web.py -n 1000 -r 50     # quick
+    python bench/bench_web.py --charts-only     # the charts' first view at 10,000 and 100,000 reports
 """
 
 from __future__ import annotations
@@ -40,13 +44,63 @@ ORGAN_BITS = ("县", "市", "镇", "人民政府", "办公室", "局")
 
 
 def fill(db: Path, n: int, seed: int) -> float:
-    """Store ``n`` generated reports; seconds taken."""
+    """Store ``n`` generated reports (64 a transaction, as ingest does); seconds taken."""
     t = time.perf_counter()
     with open_corpus(str(db)) as corpus:
+        batch = []
         for r in synth(n, seed=seed):
             src = Source(r.name, r.expected.source.sha256, r.expected.source.kind)
-            corpus.add(checked(dataclasses.replace(r.expected, source=src)), r.data)
+            batch.append((checked(dataclasses.replace(r.expected, source=src)), r.data, r.name))
+            if len(batch) == 64:
+                corpus.add_many(batch)
+                batch = []
+        if batch:
+            corpus.add_many(batch)
     return time.perf_counter() - t
+
+
+def charts_at_scale(sizes: list[int], base: int, tmp: Path, python_upto: int) -> None:
+    """First view of the whole-corpus charts at each size: ``base`` generated reports bulk-copied (as
+    bench_ingest.py does) up to the size; the charts summed in SQL (``Corpus.chart_data``), the charts
+    page of a fresh app (first view, then cached) and a filtered view; and, up to ``python_upto``
+    reports, the sums the app computed before (every report read whole) for comparison."""
+    from bench_ingest import replicate
+    from fastapi.testclient import TestClient
+
+    from nianbao.web.app import make_app
+    from nianbao.web.views import chart_data
+
+    seed_db = tmp / "charts-base.db"
+    print(f"charts: {base} generated reports stored in {fill(seed_db, base, seed=7):.1f} s")
+    for size in sizes:
+        db = tmp / f"charts-{size}.db"
+        db.write_bytes(seed_db.read_bytes())
+        t = time.perf_counter()
+        total = replicate(str(db), max(0, -(-size // base) - 1))
+        print(f"charts over {total} reports (bulk-copied in {time.perf_counter() - t:.1f} s, "
+              f"{db.stat().st_size / 1e6:.0f} MB):")  # fmt: skip
+        with open_corpus(str(db)) as corpus:
+            t = time.perf_counter()
+            sql = corpus.chart_data()
+            print(f"  Corpus.chart_data() (SQL), first call        {(time.perf_counter() - t) * 1000:8.0f} ms")
+            with TestClient(make_app(corpus)) as client:
+                for label in ("first view", "cached"):
+                    t = time.perf_counter()
+                    assert client.get("/charts").status_code == 200
+                    print(f"  GET /charts, {label:<33}{(time.perf_counter() - t) * 1000:8.0f} ms")
+                for q in ("year=2022", "template=2021&has_errors=1", "rule=requests."):
+                    t = time.perf_counter()
+                    assert client.get(f"/charts?{q}").status_code == 200
+                    print(f"  GET /charts?{q:<34}{(time.perf_counter() - t) * 1000:8.0f} ms")
+            if total <= python_upto:
+                t = time.perf_counter()
+                before = chart_data(corpus.reports())
+                secs = time.perf_counter() - t
+                from nianbao.web.views import ChartSums
+
+                same = before == ChartSums.of_store(sql).to_dict()
+                print(f"  before: every report read whole (Python)    {secs * 1000:8.0f} ms; same figures: {same}")
+        db.unlink()
 
 
 def free_port() -> int:
@@ -103,7 +157,18 @@ def main() -> None:
     ap.add_argument("-u", "--uploads", type=int, default=25, help="files each of the 4 clients uploads")
     ap.add_argument("--db", type=Path, help="keep the filled corpus here and reuse it on the next run")
     ap.add_argument("--max-seconds", type=float, default=300, help="time bound of each phase")
+    ap.add_argument("--charts", default="10000,100000", help="corpus sizes for the charts' first view ('' = skip)")
+    ap.add_argument("--charts-base", type=int, default=2000, help="generated reports bulk-copied to those sizes")
+    ap.add_argument("--charts-python", type=int, default=10_000,
+                    help="also time the old per-report sums up to this many reports")  # fmt: skip
+    ap.add_argument("--charts-only", action="store_true", help="only the charts' first view")
     args = ap.parse_args()
+    if args.charts:
+        with tempfile.TemporaryDirectory() as tmp:
+            sizes = [int(x) for x in args.charts.split(",") if x.strip()]
+            charts_at_scale(sizes, args.charts_base, Path(tmp), args.charts_python)
+    if args.charts_only:
+        return
     rng = random.Random(1)
     with tempfile.TemporaryDirectory() as tmp:
         db = args.db or Path(tmp) / "bench.db"

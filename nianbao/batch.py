@@ -53,29 +53,32 @@ def parse_one(path: str) -> Report:
 
 
 def parse_many(
-    paths: Iterable[str], jobs: int = 1, scheduler: str | None = None, timeout: float = FILE_TIMEOUT
+    paths: Iterable[str], jobs: int = 1, scheduler: str | None = None, timeout: float | None = None
 ) -> Iterator[Report]:
     """Reports for ``paths`` in the same order, parsed on ``jobs`` processes (0 = one per core).
 
     With ``scheduler`` (a Dask scheduler address such as ``tcp://10.0.0.5:8786``, or ``local`` for a
     cluster on this machine) the work goes to Dask workers, which may be on many machines.  On
-    processes or Dask, a file that takes more than ``timeout`` seconds is given up (a finding says so).
+    processes or Dask, a file that takes more than ``timeout`` seconds (default FILE_TIMEOUT) is given up
+    (a finding says so).  One process parses in this one, without a limit, unless ``timeout`` is given:
+    then a single worker process does, so that a file over the limit can be stopped.
     """
     files = list(paths)
     if scheduler:
-        yield from _parse_on_dask(files, scheduler, jobs, timeout)
+        yield from _parse_on_dask(files, scheduler, jobs, timeout or FILE_TIMEOUT)
         return
     workers = jobs or os.cpu_count() or 1
-    if workers <= 1:
+    if workers <= 1 and timeout is None:
         yield from map(parse_one, files)
         return
-    yield from _parse_on_processes(files, workers, timeout)
+    yield from _parse_on_processes(files, workers, timeout or FILE_TIMEOUT)
 
 
-def timed_out(path: str, timeout: float) -> Report:
-    """The report of a file given up after ``timeout`` seconds."""
+def timed_out(path: str, timeout: float, data: bytes | str | None = None) -> Report:
+    """The report of a file given up after ``timeout`` seconds (its bytes read again unless given)."""
     said = f"解析超过 {timeout:g} 秒仍未完成，已放弃该文件 (parsing took longer than {timeout:g} s)"
-    data = read_file(path)
+    if data is None:
+        data = read_file(path)
     return unreadable(
         path,
         UnreadableFile(said, path=path, expected=f"a file parsed within {timeout:g} s"),

@@ -11,7 +11,7 @@ import click
 
 from . import __version__
 from .batch import expand, parse_many
-from .cli_store import STORE_COMMANDS
+from .cli_store import STORE_COMMANDS, timeout_option
 from .errors import NianbaoError
 from .model import Report, load_json
 
@@ -45,9 +45,11 @@ def _paths(paths: tuple[str, ...]) -> list[str]:
     return files
 
 
-def _reports(files: list[str], jobs: int, scheduler: str | None, label: str) -> Iterator[Report]:
+def _reports(
+    files: list[str], jobs: int, scheduler: str | None, label: str, timeout: float | None = None
+) -> Iterator[Report]:
     """Reports in input order, with a progress bar on a terminal when there are many."""
-    stream = parse_many(files, jobs, scheduler)
+    stream = parse_many(files, jobs, scheduler, timeout)
     if len(files) < 20 or not sys.stderr.isatty():
         yield from stream
         return
@@ -72,6 +74,7 @@ def _jobs(fn: Callable[..., None]) -> Callable[..., None]:
     )(fn)
 
 
+
 @cli.command()
 @click.argument("paths", nargs=-1, required=True, type=click.Path())
 @click.option(
@@ -85,7 +88,10 @@ def _jobs(fn: Callable[..., None]) -> Callable[..., None]:
 )
 @click.option("-o", "--out", type=click.Path(dir_okay=False, writable=True), help="Write here instead of stdout.")
 @_jobs
-def parse(paths: tuple[str, ...], fmt: str, out: str | None, jobs: int, scheduler: str | None) -> None:
+@timeout_option
+def parse(
+    paths: tuple[str, ...], fmt: str, out: str | None, jobs: int, scheduler: str | None, timeout: float | None
+) -> None:
     """Parse reports (files or folders) into the canonical JSON.
 
     Unreadable files are not skipped: each gives a report with a source.* finding.
@@ -97,7 +103,7 @@ def parse(paths: tuple[str, ...], fmt: str, out: str | None, jobs: int, schedule
         nianbao parse reports/ --format csv --out reports.csv
     """
     files = _paths(paths)
-    reports = _reports(files, jobs, scheduler, "parsing")
+    reports = _reports(files, jobs, scheduler, "parsing", timeout)
     if out:
         Path(out).parent.mkdir(parents=True, exist_ok=True)
     sink = open(out, "w", encoding="utf-8", newline="") if out else sys.stdout  # noqa: SIM115
@@ -136,6 +142,7 @@ def parse(paths: tuple[str, ...], fmt: str, out: str | None, jobs: int, schedule
 @click.option("--cross", is_flag=True, help="Also run the cross-report rules over the files given (as --db does).")
 @click.option("--no-prose", is_flag=True, help="With --db or --cross: skip 内容雷同 (it reads every source again).")
 @_jobs
+@timeout_option
 def check(
     paths: tuple[str, ...],
     as_json: bool,
@@ -146,6 +153,7 @@ def check(
     no_prose: bool,
     jobs: int,
     scheduler: str | None,
+    timeout: float | None,
 ) -> None:
     """Check reports against the format's rules and print the findings.
 
@@ -175,7 +183,7 @@ def check(
         stream, total = _stored_checked(db, parents, not no_prose)
     else:
         files = _paths(paths)
-        stream, total = _reports(files, jobs, scheduler, "checking"), len(files)
+        stream, total = _reports(files, jobs, scheduler, "checking", timeout), len(files)
         if cross:
             stream = _cross_checked(files, list(stream), parents, not no_prose)
     console = Console(highlight=False, width=None if sys.stdout.isatty() else 160)

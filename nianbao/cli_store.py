@@ -15,6 +15,7 @@ from typing import Any
 
 import click
 
+from .batch import FILE_TIMEOUT
 from .errors import NianbaoError
 
 DB_HELP = "The corpus: a SQLite file (created if absent) or a postgresql://user@host/db URL."
@@ -32,6 +33,19 @@ def _workers(fn: Callable[..., None]) -> Callable[..., None]:
     )(fn)
     return click.option(
         "-j", "--jobs", type=int, default=0, show_default=True, help="Processes to use (0 = one per core)."
+    )(fn)
+
+
+TIMEOUT_HELP = (
+    f"Seconds one file may take; a file over it is recorded as source.unreadable and the run goes on "
+    f"[default: {FILE_TIMEOUT:g} on several processes or Dask; none with -j 1 unless given]."
+)
+
+
+def timeout_option(fn: Callable[..., None]) -> Callable[..., None]:
+    """--timeout: the per-file time limit of the batch (nianbao.batch), for every command that parses files."""
+    return click.option(
+        "--timeout", type=click.FloatRange(min=0, min_open=True), metavar="SECONDS", help=TIMEOUT_HELP
     )(fn)
 
 
@@ -77,7 +91,8 @@ def _progress(label: str) -> Iterator[Callable[[int, int], None] | None]:
 @click.argument("paths", nargs=-1, required=True, type=click.Path())
 @_db
 @_workers
-def ingest(paths: tuple[str, ...], db: str, jobs: int, scheduler: str | None) -> None:
+@timeout_option
+def ingest(paths: tuple[str, ...], db: str, jobs: int, scheduler: str | None, timeout: float | None) -> None:
     """Parse reports and store them in a corpus database.
 
     PATHS are files of any format nianbao reads (canonical JSON included), folders (read
@@ -92,7 +107,7 @@ def ingest(paths: tuple[str, ...], db: str, jobs: int, scheduler: str | None) ->
     """
     with _corpus(db) as corpus, _progress("入库") as progress:
         try:
-            s = corpus.ingest(list(paths), jobs=jobs, progress=progress, scheduler=scheduler)
+            s = corpus.ingest(list(paths), jobs=jobs, progress=progress, scheduler=scheduler, timeout=timeout)
         except NianbaoError as e:
             raise click.ClickException(str(e)) from None
     for name, reason in s.failed[:20]:

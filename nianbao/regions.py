@@ -84,6 +84,13 @@ def _divisions() -> tuple[dict[str, str], dict[str, list[str]]]:
     return dict(DIVISION_DATA), by_name
 
 
+@lru_cache(maxsize=1)
+def _longest_name() -> int:
+    """The length of the longest division name (computed once: a scan of every name cost more than the
+    rest of inferring a region)."""
+    return max(len(n) for n in _divisions()[1])
+
+
 def _ancestors(code: str, names: Mapping[str, str]) -> list[str]:
     """``code`` and the codes above it that exist (province ``xx0000``, prefecture ``xxxx00``)."""
     out = [code]
@@ -111,7 +118,7 @@ def infer_region(name: str | None) -> Region:
     text = _NATIONAL_PREFIX.sub("", clean_organ(name))
     context: str | None = None  # the code found so far
     i = 0
-    longest = max(len(n) for n in by_name)
+    longest = _longest_name()
     while i < len(text):
         hit = None
         for j in range(min(len(text), i + longest), i + 1, -1):

@@ -23,13 +23,13 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING, Any
 
-from ..batch import REPORT_SUFFIXES, parse_read_checked
+from ..batch import FILE_TIMEOUT, REPORT_SUFFIXES, parse_read_checked, timed_out
 from ..errors import MissingDependency, UnreadableFile
 from ..model import Report
 from ..parse import read_file, unreadable
 
 if TYPE_CHECKING:
-    from .corpus import Corpus, IngestSummary
+    from .corpus import Corpus, IngestSummary, Rows
 
 # What a folder or an archive contributes: the report formats, canonical JSON, and archives.
 INGEST_SUFFIXES = REPORT_SUFFIXES | {".json"}
@@ -41,8 +41,9 @@ MAX_RATIO = 200
 MAX_MEMBERS = 200_000
 
 # Reports are committed in small batches (each report whole or not at all): at most this many, this
-# many source bytes, or this much time of work is redone after a kill.
-BATCH_REPORTS = 64
+# many source bytes, or this much time of work is redone after a kill.  (256 rather than 64 reports:
+# a tenth less time storing, measured; a second of work is the bound that counts.)
+BATCH_REPORTS = 256
 BATCH_BYTES = 32 * 1024 * 1024
 BATCH_SECONDS = 1.0
 
@@ -190,6 +191,27 @@ def parse_work(name: str, data: bytes | str) -> Report:
     return parse_read_checked(data, name)
 
 
+Prepared = tuple[str, "Rows", str, str, str]  # key, rows, status, path shown, reason when unreadable
+
+
+def prepare_work(name: str, data: bytes | str) -> Prepared:
+    """What an ingest worker runs: the parse and the report's rows for the store, so that the process
+    writing does nothing but write (region, canonical JSON packed, cells, findings made here)."""
+    return prepared(parse_work(name, data), name, data)
+
+
+def prepared(report: Report, name: str, data: bytes | str) -> Prepared:
+    """The store's rows of a parsed report (stored under its bytes' key, or its refusal's)."""
+    from .corpus import parser_version, report_rows, status_of, store_key
+
+    if not isinstance(data, bytes):
+        report = _keyed(report, key_of(name, data))
+    key = store_key(report, data if isinstance(data, bytes) else None)
+    status = status_of(report)
+    reason = _reason(report) if status == "unreadable" else ""
+    return key, report_rows(report, key, parser_version()), status, report.source.path or "?", reason
+
+
 def _canonical_json(name: str, data: bytes) -> Report:
     try:
         obj = json.loads(data.decode("utf-8-sig"))
@@ -202,32 +224,67 @@ def _canonical_json(name: str, data: bytes) -> Report:
 
 
 def run(
-    items: Iterator[tuple[Any, str, bytes | str]], jobs: int, scheduler: str | None
-) -> Iterator[tuple[Any, Report]]:
-    """(tag, report) for each (tag, name, data), in order, parsed on ``jobs`` processes or Dask.
+    items: Iterator[tuple[Any, str, bytes | str]],
+    jobs: int,
+    scheduler: str | None,
+    timeout: float | None = None,
+    task: Callable[[str, bytes | str], Any] = parse_work,
+    in_process: bool = True,
+) -> Iterator[tuple[Any, Any]]:
+    """(tag, ``task(name, data)``) for each (tag, name, data), in order, on ``jobs`` processes or Dask.
 
-    At most a few items per worker are in flight, so memory does not grow with the input.
+    At most a few items per worker are in flight, so memory does not grow with the input.  On
+    processes each file has the batch's time limit (``timeout``, default FILE_TIMEOUT), as ``nianbao
+    parse`` has; a file over it (or whose worker died) gives a Report saying so instead of the task's
+    result.  With one job, ``in_process`` and no ``timeout``, the task runs in this process.
     """
     if scheduler:
-        yield from _run_dask(items, jobs, scheduler)
+        yield from _run_dask(items, jobs, scheduler, task)
         return
     workers = jobs or os.cpu_count() or 1
-    if workers <= 1:
+    if workers <= 1 and timeout is None and in_process:
         for tag, name, data in items:
-            yield tag, parse_work(name, data)
+            yield tag, task(name, data)
         return
-    from concurrent.futures import ProcessPoolExecutor
+    from pebble import ProcessPool
 
-    with ProcessPoolExecutor(max_workers=workers) as pool:
-        yield from _windowed(items, lambda n, d: pool.submit(parse_work, n, d), lambda f: f.result(), workers * 4)
+    limit = timeout or FILE_TIMEOUT
+    with ProcessPool(max_workers=workers) as pool:
+        names: dict[int, tuple[str, bytes | str]] = {}
+
+        def submit(name: str, data: bytes | str) -> Any:
+            future = pool.schedule(task, (name, data), timeout=limit)
+            names[id(future)] = (name, data)
+            return future
+
+        def result(future: Any) -> Any:
+            name, data = names.pop(id(future))
+            return worker_outcome(name, data, future, limit)
+
+        yield from _windowed(items, submit, result, workers * 16)
+
+
+def worker_outcome(name: str, data: bytes | str, future: Any, limit: float) -> Any:
+    """The worker's report, or the file's bytes stored with why there is none (over the limit, worker died)."""
+    from concurrent.futures import TimeoutError as FutureTimeout
+
+    from pebble import ProcessExpired
+
+    try:
+        return future.result()
+    except FutureTimeout:
+        return timed_out(name, limit, data)
+    except ProcessExpired as e:
+        said = f"解析时工作进程异常退出，无法读取该文件 (the worker process died: exit code {e.exitcode})"
+        return unreadable(name, UnreadableFile(said, path=name), data if isinstance(data, bytes) else None)
 
 
 def _windowed(
     items: Iterator[tuple[Any, str, bytes | str]],
     submit: Callable[[str, bytes | str], Any],
-    result: Callable[[Any], Report],
+    result: Callable[[Any], Any],
     window: int,
-) -> Iterator[tuple[Any, Report]]:
+) -> Iterator[tuple[Any, Any]]:
     pending: deque[tuple[Any, Any]] = deque()
     for tag, name, data in items:
         pending.append((tag, submit(name, data)))
@@ -239,7 +296,9 @@ def _windowed(
         yield t, result(fut)
 
 
-def _run_dask(items: Iterator[tuple[Any, str, bytes | str]], jobs: int, scheduler: str) -> Iterator[tuple[Any, Report]]:
+def _run_dask(
+    items: Iterator[tuple[Any, str, bytes | str]], jobs: int, scheduler: str, task: Callable[[str, bytes | str], Any]
+) -> Iterator[tuple[Any, Any]]:
     try:
         from dask.distributed import Client, LocalCluster
     except ImportError:
@@ -256,7 +315,7 @@ def _run_dask(items: Iterator[tuple[Any, str, bytes | str]], jobs: int, schedule
     try:
         workers = max(1, len(client.scheduler_info().get("workers", {})))
         yield from _windowed(
-            items, lambda n, d: client.submit(parse_work, n, d, pure=False), lambda f: f.result(), workers * 8
+            items, lambda n, d: client.submit(task, n, d, pure=False), lambda f: f.result(), workers * 8
         )
     finally:
         client.close()
@@ -275,9 +334,10 @@ def ingest(
     jobs: int = 0,
     progress: Callable[[int, int], None] | None = None,
     scheduler: str | None = None,
+    timeout: float | None = None,
 ) -> IngestSummary:
     """See :meth:`Corpus.ingest`."""
-    from .corpus import IngestSummary, status_of
+    from .corpus import IngestSummary
 
     start = time.perf_counter()
     files = collect(paths)
@@ -321,28 +381,35 @@ def ingest(
                 chunk, size = [], 0
         yield from unseen(chunk)
 
-    def commit(batch: list[tuple[Report, bytes | None, str | None]], keys: list[str]) -> None:
-        corpus.add_many(batch)
+    def commit(batch: list[tuple[str, bytes | None, str, Rows]], keys: list[str]) -> None:
+        corpus.add_prepared(batch)
         with lock:
             run_keys.difference_update(keys)
         tick(len(batch))
 
-    writer = _Writer(commit, threaded=corpus.threaded_writes)
-    batch: list[tuple[Report, bytes | None, str | None]] = []
+    # A writer thread overlaps the writing with waiting for the workers; when this very thread parses,
+    # it only fights it for the GIL (measured: more CPU, no less time), so the batches are written in place.
+    parses_here = not scheduler and (jobs or os.cpu_count() or 1) <= 1 and timeout is None
+    writer = _Writer(commit, threaded=corpus.threaded_writes and not parses_here)
+    batch: list[tuple[str, bytes | None, str, Rows]] = []
     keys: list[str] = []
     held = 0
     last = time.monotonic()
     try:
-        for (key, data, name), report in run(new_items(), jobs, scheduler):
+        # Workers make the rows too, so that this process only reads, hashes and writes.  One job parses
+        # in this process (unless a time limit is given): measured, a worker process of its own cost
+        # more CPU (pickling both ways) than the overlap saved on a busy machine.
+        for (key, data, name), out in run(new_items(), jobs, scheduler, timeout, task=prepare_work):
+            if isinstance(out, Report):  # given up by the pool (time limit, worker died)
+                out = prepared(out, name, data if data is not None else "")
+            stored_key, rows, status, path, reason = out
             keys.append(key)
-            if data is not None:
-                batch.append((report, data, name))  # the file's own name: it picks the reader on reparse
-                held += len(data)
-            else:
-                batch.append((_keyed(report, key), None, None))
+            # the file's own name goes with its bytes: it picks the reader on reparse
+            batch.append((stored_key, data, name if data is not None else path, rows))
+            held += len(data or b"")
             summary.added += 1
-            if status_of(report) == "unreadable":
-                summary.failed.append((report.source.path or "?", _reason(report)))
+            if status == "unreadable":
+                summary.failed.append((path, reason))
             if len(batch) >= BATCH_REPORTS or held >= BATCH_BYTES or time.monotonic() - last >= BATCH_SECONDS:
                 writer.put(batch, keys)
                 batch, keys, held, last = [], [], 0, time.monotonic()

@@ -34,7 +34,7 @@ from ..model import Report
 from . import i18n
 from .security import Guard, WriteRefused, bearer_ok, check_csrf, csrf_token, require_write, session_secret
 from .uploads import Limits, UploadRefused, expand_uploads
-from .views import MAX_PDF_PAGES, PDFIUM_LOCK, ChartSums, chart_data, pdf_page_png, report_tables, source_view
+from .views import MAX_PDF_PAGES, PDFIUM_LOCK, ChartSums, pdf_page_png, report_tables, source_view
 
 HERE = Path(__file__).parent
 PAGE_SIZE = 50
@@ -403,31 +403,26 @@ def make_app(corpus: Any, settings: WebSettings | None = None) -> FastAPI:
         return page(request, "corpus.html", **d, rules=ALL_RULES, base=base)
 
     def whole_corpus_sums() -> ChartSums:
-        """The whole corpus summed once, by ascending id; uploads then add to it (see store_files)."""
+        """The whole corpus summed once in SQL (up to the highest id then stored); uploads then add to it
+        (see store_files)."""
         with charts_lock:
             if whole["sums"] is None:
-                sums, chunk, last = ChartSums(), [], 0
-                for id in corpus.ids():
-                    chunk.append(id)
-                    if len(chunk) == 1000:
-                        for r in corpus.reports(chunk):
-                            sums.add(r)
-                        last, chunk = chunk[-1], []
-                for r in corpus.reports(chunk) if chunk else ():
-                    sums.add(r)
-                whole["sums"], whole["max_id"] = sums, (chunk[-1] if chunk else last)
+                data = corpus.chart_data()
+                whole["sums"], whole["max_id"] = ChartSums.of_store(data), data["max_id"]
             return whole["sums"]
 
     def charts(request: Request) -> dict[str, Any]:
         f = filters_of(request)
         lang = lang_of(request)
-        if not f.kwargs() and not _ids(request):
+        ids = _ids(request)
+        if not f.kwargs() and not ids:
             return whole_corpus_sums().to_dict(lang)
-        key = (f.query() + "&" + ",".join(map(str, _ids(request))), lang)
+        key = (f.query() + "&" + ",".join(map(str, ids)), lang)
         if key not in chart_cache:  # emptied on every write, so a cached figure is never stale
             if len(chart_cache) > 64:
                 chart_cache.clear()
-            chart_cache[key] = chart_data(selection(request), lang)
+            data = corpus.chart_data(ids=ids) if ids else corpus.chart_data(**f.kwargs())
+            chart_cache[key] = ChartSums.of_store(data).to_dict(lang)
         return chart_cache[key]
 
     @app.get("/api/charts", tags=["corpus"], summary="The figures of the corpus charts, over the filters")

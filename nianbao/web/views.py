@@ -8,6 +8,7 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from html import escape
+from typing import Any
 
 import nh3
 
@@ -245,6 +246,18 @@ class ChartSums:
         self.years: dict[int, list[float]] = defaultdict(lambda: [0, 0, 0])  # reports, new requests, processed
         self.rule_reports: Counter[str] = Counter()
 
+    @classmethod
+    def of_store(cls, data: dict[str, Any]) -> ChartSums:
+        """The sums the store aggregated in SQL (:meth:`nianbao.store.Corpus.chart_data`)."""
+        sums = cls()
+        sums.n = data["reports"]
+        sums.outcome.update(data["outcome"])
+        sums.applicant.update(data["applicant"])
+        for year, v in data["years"].items():
+            sums.years[year] = list(v)
+        sums.rule_reports.update(data["rules"])
+        return sums
+
     def add(self, r: Report) -> None:
         self.n += 1
         for rule in {f.rule for f in r.findings if f.severity == "error"}:
@@ -266,19 +279,22 @@ class ChartSums:
         n = self.n
         return {
             "reports": n,
-            "outcome": [
-                {"key": k, "name": ROW_LABELS.get(k, k), "value": v} for k, v in self.outcome.most_common() if v
-            ],
+            "outcome": [{"key": k, "name": ROW_LABELS.get(k, k), "value": v} for k, v in _ranked(self.outcome) if v],
             "applicant": [
                 {"key": k, "name": COLUMN_EN.get(k, k) if lang == "en" else COLUMN_LABELS.get(k, k), "value": v}
-                for k, v in self.applicant.most_common()
+                for k, v in _ranked(self.applicant)
                 if v
             ],
             "years": [
                 {"year": y, "reports": v[0], "new": v[1], "processed": v[2]} for y, v in sorted(self.years.items())
             ],
-            "rules": [{"rule": k, "reports": c, "rate": round(c / n, 4)} for k, c in self.rule_reports.most_common()],
+            "rules": [{"rule": k, "reports": c, "rate": round(c / n, 4)} for k, c in _ranked(self.rule_reports)],
         }
+
+
+def _ranked(counter: Counter[str]) -> list[tuple[str, Any]]:
+    """Largest first, ties by key: the same order however the sums were gathered (SQL or report by report)."""
+    return sorted(counter.items(), key=lambda kv: (-kv[1], kv[0]))
 
 
 def chart_sums(reports: Iterable[Report]) -> ChartSums:
