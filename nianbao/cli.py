@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import json
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 
 import click
 
 from . import __version__
 from .batch import expand, parse_many
-from .cli_store import STORE_COMMANDS, timeout_option
+from .cli_store import STORE_COMMANDS, jobs_option, timeout_option
 from .errors import NianbaoError
 from .model import Report, load_json
 
@@ -62,17 +62,7 @@ def _reports(
             yield r
 
 
-def _jobs(fn: Callable[..., None]) -> Callable[..., None]:
-    """-j/--jobs and --scheduler: the options of every command that reads many files."""
-    fn = click.option(
-        "--scheduler",
-        metavar="ADDRESS",
-        help="Parse on a Dask cluster: its scheduler address (tcp://host:8786), or 'local' for one on this machine.",
-    )(fn)
-    return click.option(
-        "-j", "--jobs", type=int, default=1, show_default=True, help="Processes to use (0 = one per core)."
-    )(fn)
-
+_jobs = jobs_option(1)
 
 
 @cli.command()

@@ -25,15 +25,24 @@ def _db(fn: Callable[..., None]) -> Callable[..., None]:
     return click.option("--db", required=True, metavar="DB", help=DB_HELP)(fn)
 
 
-def _workers(fn: Callable[..., None]) -> Callable[..., None]:
-    fn = click.option(
-        "--scheduler",
-        metavar="ADDRESS",
-        help="Parse on a Dask cluster: its scheduler address (tcp://host:8786), or 'local' for one on this machine.",
-    )(fn)
-    return click.option(
-        "-j", "--jobs", type=int, default=0, show_default=True, help="Processes to use (0 = one per core)."
-    )(fn)
+def jobs_option(default: int) -> Callable[[Callable[..., None]], Callable[..., None]]:
+    """-j/--jobs and --scheduler: the options of every command that reads many files (parse, check, ingest)."""
+
+    def decorate(fn: Callable[..., None]) -> Callable[..., None]:
+        fn = click.option(
+            "--scheduler",
+            metavar="ADDRESS",
+            help="Parse on a Dask cluster: its scheduler address (tcp://host:8786), or 'local' for one on this "
+            "machine.",
+        )(fn)
+        return click.option(
+            "-j", "--jobs", type=int, default=default, show_default=True, help="Processes to use (0 = one per core)."
+        )(fn)
+
+    return decorate
+
+
+_workers = jobs_option(0)  # ingest and reparse use every core unless told
 
 
 TIMEOUT_HELP = (
