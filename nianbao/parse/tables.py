@@ -349,8 +349,9 @@ def _fill(vals: list[Part | None], gaps: set[int], sums: Sums) -> list[Part | No
         rest = t - sum(0 if vals[i] is None else vals[i].value for i in cells if i not in gaps)
         if rest < 0 or (not unknown and rest != 0):
             return None
-        if len(unknown) == 1:
-            out[unknown[0]] = Part("", str(rest), "", "")
+        if len(unknown) == 1 or rest == 0:  # the one unknown part, or parts that can only all be 0
+            for i in unknown:
+                out[i] = Part("", str(rest), "", "") if len(unknown) == 1 else _ZERO
     return out
 
 
