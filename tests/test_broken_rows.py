@@ -219,3 +219,49 @@ def test_appeals_missing_a_middle_cell(shape):
     assert appeals["litigation_after_review"] == dict.fromkeys(appeals["review"], 0)
     assert appeals["review"]["upheld"] is None
     assert any(f.rule == "structure.missing_cells" and f.where == "appeals" for f in r.findings)
+
+
+# ------------------------------------------------------------------ generated, at scale
+
+
+def _lost_corpus(n: int, seed: int) -> list:
+    import random
+
+    from nianbao.synth import TRAITS, random_report, render
+
+    rng = random.Random(seed)
+    shapes = ("text_tabs", "text_pipes", "markdown", "html_table")
+    out = []
+    for i in range(n):
+        shape = shapes[i % len(shapes)]
+        extra = [
+            t for t in ("blank_zeros", "page_breaks", "broken_labels") if t in TRAITS[shape] and rng.random() < 0.3
+        ]
+        report_ = random_report(rng, ("2019", "2021")[i // len(shapes) % 2])
+        out.append((report_, render(report_, shape, rng, traits=("missing_middle_cell", *extra))))
+    return out
+
+
+def test_generated_rows_that_lost_a_cell_read_exactly_what_the_text_decides():
+    # the generator's expectation is its own brute force over the table's rules (nianbao.synth.gaps)
+    from .conftest import compare
+
+    cells = wrong = unsure = lost = 0
+    for report_, r in _lost_corpus(160, seed=7):
+        expected = r.expected.to_dict()
+        if "blank_zeros" not in r.traits:  # (blank cells are null too)
+            lost += sum(v is None and report_.cell(p) is not None for p, v in r.expected.flat().items())
+        cells += sum(len(c) for rows in expected["tables"].values() for c in rows.values())
+        for _path, got, _want in compare(nianbao.parse_bytes(r.data, r.name).to_dict(), expected):
+            unsure += got is None
+            wrong += got is not None
+    print(f"\nlost cells: {cells} cells, {lost} null in the expectation, wrong {wrong}, null beyond it {unsure}")
+    assert lost > 100  # renderings lost cells, and some placements stay open: null in the expectation
+    assert wrong == 0
+    assert unsure <= cells * 0.001
+
+
+def test_generated_expectation_is_the_report_or_null():
+    for report_, r in _lost_corpus(40, seed=3):
+        for path, value in r.expected.flat().items():
+            assert value is None or value == report_.cell(path), (r.name, path)

@@ -225,9 +225,10 @@ def place(
     # Fewer values than cells: place by grid position only when the row's line is as wide as the table's
     # complete lines (a grid).  A shorter line lost cells -- its last, or one in the middle, which moves every
     # later value one column left: its column indices mean nothing, and placements are weighed instead.
-    gridlike = cells.short <= 0
+    # (the line must also reach the row's last column: section 二's tables differ in width)
+    start = max(data_col or 0, after + 1)
+    gridlike = cells.short <= 0 and max(t.col for t in on_line or toks) >= start + n - 1
     if data_col is not None and nums and data_line == cells.label_line and not lines and gridlike:
-        start = max(data_col, after + 1)
         out: list[Part | None] = [None] * n
         for t in on_line:
             if t.kind == NUMBER and 0 <= t.col - start < n:
@@ -248,6 +249,8 @@ def place(
         items.pop()
     while len(items) > n and items[0] is None:
         items.pop(0)
+    if len(items) == n and sums and (items[0] is None or items[-1] is None):
+        return _ends_weighed(items, n, holds, sums, seen)
     # n cells, unless a leading blank is only the padding of a label cell: the row's arithmetic tells
     if len(items) == n and not (items[0] is None and holds is not None and not holds(_zeros(items))):
         return items, None
@@ -256,6 +259,38 @@ def place(
     while items and items[0] is None:
         items.pop(0)
     return consensus(items, n, holds, sums, seen), "structure.missing_cells"
+
+
+def _ends_weighed(
+    items: list[Part | None],
+    n: int,
+    holds: Callable[[tuple[Value, ...]], bool] | None,
+    sums: Sums,
+    seen: list[tuple[Value | None, ...]] | None,
+) -> tuple[list[Part | None], str | None]:
+    """n items with a blank at an end: a blank cell, or the padding of a merged cell beside a row that lost
+    a cell.  A row whose sums hold as written stands as written; otherwise every reading of both (a blank
+    total left unchecked) is weighed, and a cell is kept where they all agree."""
+    if _fill(items, set(), sums) is not None:
+        return items, None
+    read: list[tuple[Value | None, ...]] = []
+    if items[-1] is None:  # a blank total: its sum cannot be checked
+        consensus(items[:-1], n, holds, sums, read, gaps_at=(n - 1,))
+    lead = 0
+    while lead < n and items[lead] is None:
+        lead += 1
+    trail = n
+    while trail > lead and items[trail - 1] is None:
+        trail -= 1
+    for v in {(lead, n), (0, trail), (lead, trail)} - {(0, n)}:
+        consensus(items[v[0] : v[1]], n, holds, sums, read)
+    distinct = list(dict.fromkeys(read))
+    if seen is not None:
+        seen.extend(distinct)
+    if not distinct:
+        return [None] * n, "structure.missing_cells"
+    agreed = [v if all(r[i] == v for r in distinct) else None for i, v in enumerate(distinct[0])]
+    return _as_parts(agreed), "structure.missing_cells"
 
 
 def _zeros(items: Sequence[Part | None]) -> tuple[Value, ...]:
@@ -304,8 +339,9 @@ def consensus(
     holds: Callable[[tuple[Value, ...]], bool] | None,
     sums: Sums = (),
     seen: list[tuple[Value | None, ...]] | None = None,
+    gaps_at: tuple[int, ...] = (),
 ) -> list[Part | None]:
-    """Place ``items`` in ``n`` cells when some cells are absent and nothing tells which.
+    """Place ``items`` in ``n`` cells when some cells are absent and nothing tells which (or at ``gaps_at``).
 
     Every way of putting the absent cells among the items is tried.  With ``sums`` (the row's arithmetic),
     an absent part is what its total leaves (when it is the only unknown of its sum) and an absent total is
@@ -315,7 +351,7 @@ def consensus(
     """
     missing = n - len(items)
     agreed: list[Part | None] | None = None
-    for gaps in combinations(range(n), missing):
+    for gaps in [gaps_at] if gaps_at else combinations(range(n), missing):
         it = iter(items)
         vals: list[Part | None] = [None if i in gaps else next(it) for i in range(n)]
         if sums:
