@@ -8,10 +8,13 @@ finding; when the row's sum and the table's column rules admit one placement onl
 from __future__ import annotations
 
 import html
+from pathlib import Path
 
 import pytest
 
 import nianbao
+
+from .pdf_producers import chromium, chromium_pdf
 
 COLS = ("natural_person", "commercial", "research", "social_welfare", "legal_service", "other_org", "total")
 # a consistent 2019 table 三: every column keeps 新收 + 结转 = 总计 + 结转下年度 and its outcome sum
@@ -60,13 +63,23 @@ def _table(shape: str, header: list[str], rows: list[list[str]]) -> list[str]:
     return lines
 
 
+def _html(parts: list[str]) -> str:
+    body = "\n".join(p if p.startswith("<") else f"<p>{html.escape(p)}</p>" for p in parts)
+    style = "@page { size: A4; } table { border-collapse: collapse } td { border: 1px solid #000; padding: 2px }"
+    return f'<html><head><meta charset="utf-8"><style>{style}</style></head><body>{body}</body></html>'
+
+
 def report(
     shape: str,
     requests: dict[str, tuple[tuple[int, ...], tuple[int, ...]]] | None = None,
     active: dict[str, tuple[int, ...]] | None = None,
     appeals: tuple[tuple[int, ...], tuple[int, ...]] = ((), ()),
+    pdf: Path | None = None,
 ) -> nianbao.Report:
-    """Parse the hand-made report in ``shape``; ``requests`` maps a row to (cells dropped, cells blank)."""
+    """Parse the hand-made report in ``shape``; ``requests`` maps a row to (cells dropped, cells blank).
+
+    With ``pdf``, the HTML is printed there by headless Chromium and the PDF is parsed.
+    """
     requests = requests or {}
     active = active or {}
     req_rows = [[label, *_cells(v, *requests.get(k, ((), ())))] for k, (label, v) in REQUESTS.items()]
@@ -100,9 +113,10 @@ def report(
         "六、其他需要报告的事项",
         "无。",
     ]
+    if pdf is not None:
+        return nianbao.parse_bytes(chromium_pdf(_html(parts), pdf).read_bytes(), "case.pdf")
     if shape == "html":
-        body = "\n".join(p if p.startswith("<") else f"<p>{html.escape(p)}</p>" for p in parts)
-        return nianbao.parse_bytes(f"<html><body>{body}</body></html>".encode(), "case.html")
+        return nianbao.parse_bytes(_html(parts).encode(), "case.html")
     ext = "md" if shape == "markdown" else "txt"
     return nianbao.parse_bytes(("\n".join(parts) + "\n").encode(), f"case.{ext}")
 
@@ -219,6 +233,22 @@ def test_appeals_missing_a_middle_cell(shape):
     assert appeals["litigation_after_review"] == dict.fromkeys(appeals["review"], 0)
     assert appeals["review"]["upheld"] is None
     assert any(f.rule == "structure.missing_cells" and f.where == "appeals" for f in r.findings)
+
+
+@pytest.mark.skipif(chromium() is None, reason="headless Chromium is not installed: apt-get install chromium")
+def test_pdf_table_with_empty_cells_keeps_every_value_in_its_column(tmp_path: Path):
+    # in a ruled PDF table a cell "missing" from a row is an empty box: the values' x positions place them
+    r = report(
+        "html",
+        requests={"processed_total": ((), (2,)), "new_received": ((), (3,)), "granted": ((), (6,))},
+        appeals=((), (1,)),
+        pdf=tmp_path / "case.pdf",
+    )
+    assert _wrong(r) == []
+    assert _row(r, "processed_total") == (5, 2, None, 1, 1, 0, 10)
+    assert _row(r, "new_received") == (5, 2, 1, None, 1, 0, 9)
+    assert _row(r, "granted") == (3, 1, 1, 0, 0, 0, None)
+    assert r.tables["appeals"]["review"] == {"upheld": 1, "corrected": None, "other": 0, "pending": 0, "total": 3}
 
 
 # ------------------------------------------------------------------ generated, at scale
