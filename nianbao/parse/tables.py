@@ -269,8 +269,11 @@ def _ends_weighed(
     seen: list[tuple[Value | None, ...]] | None,
 ) -> tuple[list[Part | None], str | None]:
     """n items with a blank at an end: a blank cell, or the padding of a merged cell beside a row that lost
-    a cell.  A row whose sums hold as written stands as written; otherwise every reading of both (a blank
-    total left unchecked) is weighed, and a cell is kept where they all agree."""
+    a cell (``5 | 0 | 0 | 0 | 0 | 5 | |``).
+
+    A row whose sums hold as written stands as written; otherwise every reading of both (a blank total left
+    unchecked) is weighed, and a cell is kept where they all agree.
+    """
     if _fill(items, set(), sums) is not None:
         return items, None
     read: list[tuple[Value | None, ...]] = []
@@ -374,10 +377,10 @@ def _fill(vals: list[Part | None], gaps: set[int], sums: Sums) -> list[Part | No
 
     Blank cells (present, empty) count as 0; an absent total leaves its sum unchecked.
     """
+    if any(v is not None and not (isinstance(v.value, int) and v.value >= 0) for v in vals):
+        return None  # counts are whole numbers, never negative
     out = list(vals)
     for cells, total in sums:
-        if any(v is not None and not (isinstance(v.value, int) and v.value >= 0) for v in vals):
-            return None
         if total in gaps:
             continue
         t = 0 if vals[total] is None else vals[total].value
