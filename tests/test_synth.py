@@ -195,7 +195,11 @@ def test_every_shape_and_trait_renders_every_label(shape: str, trait: str, templ
         assert all(rep.cell(p) == 0 for p in nones)
     if trait == "old_other_row":
         assert all(p.split(".")[1].startswith("other_") for p in nones)
-    if trait not in ("blank_zeros", "missing_total", "dash_cells", "old_other_row") and shape != "text_oneline":
+    # missing_middle_cell: null where the text does not decide a lost cell's placement (tests/test_broken_rows.py)
+    if (
+        trait not in ("blank_zeros", "missing_total", "dash_cells", "old_other_row", "missing_middle_cell")
+        and shape != "text_oneline"
+    ):
         assert not nones  # (one-line text: null exactly where the run-together digits allow several readings)
 
 

@@ -156,18 +156,28 @@ def _shift(run: Sequence[Token], widths: dict[int, int], full_width: int) -> int
     return k if widths.get(last, 0) + k == full_width else None
 
 
+Sums = Sequence[tuple[Sequence[int], int]]
+# the row's own arithmetic as sums: (cells that add up, the cell that holds their total)
+REQUEST_SUMS: Sums = ((range(6), 6),)
+APPEAL_SUMS: Sums = tuple((range(i, i + 4), i + 4) for i in range(0, 15, 5))
+
+
 def place(
     cells: RowCells,
     n: int,
     holds: Callable[[tuple[Value, ...]], bool] | None,
     data_col: int | None,
+    sums: Sums = (),
+    seen: list[tuple[Value | None, ...]] | None = None,
 ) -> tuple[list[Part | None], str | None]:
     """The numbers of one row as written (value and unit) and, when some could not be placed with
     certainty, the rule to report.
 
     ``holds`` is the row's own arithmetic (None for rows that have none: their split or run-together
     digits are never guessed); ``data_col`` is the grid column where this table's values start, taken
-    from its complete rows, used to place the values of a row with blank or missing cells.
+    from its complete rows, used to place the values of a row with blank or missing cells.  ``sums`` is
+    the same arithmetic as sums, used to place a row that lost cells (which ones, the line does not say);
+    every admissible placement of such a row is appended to ``seen``, for the table's column rules to choose.
     """
     toks = cells.tokens
     nums = [t for t in toks if t.kind == NUMBER]
@@ -212,17 +222,21 @@ def place(
         if count > 1 or not any(t.kind == BLANK for t in toks):
             # several readings fit, or none does and no blank cell shows where the values stand
             return [None] * n, "structure.ambiguous_cells"
-    # Fewer values than cells: place by grid position when the row sits on its label's line, else in order.
-    # Only a line that keeps its blank cells, or lacks just its last cell, is a grid: where cells were simply
-    # dropped (OCR, text layers), column indices mean nothing.
-    gridlike = any(t.kind == BLANK for t in on_line) or cells.short <= 1
+    # Fewer values than cells: place by grid position only when the row's line is as wide as the table's
+    # complete lines (a grid).  A shorter line lost cells -- its last, or one in the middle, which moves every
+    # later value one column left: its column indices mean nothing, and placements are weighed instead.
+    # (the line must also reach the row's last column: section 二's tables differ in width)
+    start = max(data_col or 0, after + 1)
+    gridlike = cells.short <= 0 and max(t.col for t in on_line or toks) >= start + n - 1
     if data_col is not None and nums and data_line == cells.label_line and not lines and gridlike:
-        start = max(data_col, after + 1)
         out: list[Part | None] = [None] * n
         for t in on_line:
             if t.kind == NUMBER and 0 <= t.col - start < n:
                 out[t.col - start] = whole(t.parts)
         return out, "structure.missing_cells"
+    if data_col is not None and data_line == cells.label_line:
+        # blanks left of the column where values start pad the label: a lost cell moves only what follows it
+        toks = [t for t in toks if not (t.kind == BLANK and t.line == data_line and t.col < data_col)]
     items: list[Part | None] = []
     explicit = any(t.kind == BLANK for t in toks)  # cells are marked: a cell's spaced digits are one number
     for t in toks:
@@ -235,6 +249,8 @@ def place(
         items.pop()
     while len(items) > n and items[0] is None:
         items.pop(0)
+    if len(items) == n and sums and (items[0] is None or items[-1] is None):
+        return _ends_weighed(items, n, holds, sums, seen)
     # n cells, unless a leading blank is only the padding of a label cell: the row's arithmetic tells
     if len(items) == n and not (items[0] is None and holds is not None and not holds(_zeros(items))):
         return items, None
@@ -242,7 +258,42 @@ def place(
         return [None] * n, "structure.ambiguous_cells"
     while items and items[0] is None:
         items.pop(0)
-    return consensus(items, n, holds), "structure.missing_cells"
+    return consensus(items, n, holds, sums, seen), "structure.missing_cells"
+
+
+def _ends_weighed(
+    items: list[Part | None],
+    n: int,
+    holds: Callable[[tuple[Value, ...]], bool] | None,
+    sums: Sums,
+    seen: list[tuple[Value | None, ...]] | None,
+) -> tuple[list[Part | None], str | None]:
+    """n items with a blank at an end: a blank cell, or the padding of a merged cell beside a row that lost
+    a cell (``5 | 0 | 0 | 0 | 0 | 5 | |``).
+
+    A row whose sums hold as written stands as written; otherwise every reading of both (a blank total left
+    unchecked) is weighed, and a cell is kept where they all agree.
+    """
+    if _fill(items, set(), sums) is not None:
+        return items, None
+    read: list[tuple[Value | None, ...]] = []
+    if items[-1] is None:  # a blank total: its sum cannot be checked
+        consensus(items[:-1], n, holds, sums, read, gaps_at=(n - 1,))
+    lead = 0
+    while lead < n and items[lead] is None:
+        lead += 1
+    trail = n
+    while trail > lead and items[trail - 1] is None:
+        trail -= 1
+    for v in {(lead, n), (0, trail), (lead, trail)} - {(0, n)}:
+        consensus(items[v[0] : v[1]], n, holds, sums, read)
+    distinct = list(dict.fromkeys(read))
+    if seen is not None:
+        seen.extend(distinct)
+    if not distinct:
+        return [None] * n, "structure.missing_cells"
+    agreed = [v if all(r[i] == v for r in distinct) else None for i, v in enumerate(distinct[0])]
+    return _as_parts(agreed), "structure.missing_cells"
 
 
 def _zeros(items: Sequence[Part | None]) -> tuple[Value, ...]:
@@ -286,22 +337,61 @@ _ZERO = Part("", "0", "", "")
 
 
 def consensus(
-    items: Sequence[Part | None], n: int, holds: Callable[[tuple[Value, ...]], bool] | None
+    items: Sequence[Part | None],
+    n: int,
+    holds: Callable[[tuple[Value, ...]], bool] | None,
+    sums: Sums = (),
+    seen: list[tuple[Value | None, ...]] | None = None,
+    gaps_at: tuple[int, ...] = (),
 ) -> list[Part | None]:
-    """Place ``items`` in ``n`` cells when some cells are absent and nothing tells which.
+    """Place ``items`` in ``n`` cells when some cells are absent and nothing tells which (or at ``gaps_at``).
 
-    Every way of putting the absent cells (as blanks, i.e. 0) among the items is tried; a cell keeps a
-    value only where every reading that satisfies the row's arithmetic gives it the same one.
+    Every way of putting the absent cells among the items is tried.  With ``sums`` (the row's arithmetic),
+    an absent part is what its total leaves (when it is the only unknown of its sum) and an absent total is
+    unknown (a blank total); a placement stays when its sums can hold.  Without, an absent cell is a blank
+    (0) checked by ``holds``, or unknown when the row has no arithmetic.  A cell keeps a value only where
+    every admissible placement gives it the same one; the admissible rows are appended to ``seen``.
     """
     missing = n - len(items)
     agreed: list[Part | None] | None = None
-    for gaps in combinations(range(n), missing):
+    for gaps in [gaps_at] if gaps_at else combinations(range(n), missing):
         it = iter(items)
-        vals = [_ZERO if i in gaps else next(it) for i in range(n)]
-        if holds is not None and not holds(_zeros(vals)):
-            continue
+        vals: list[Part | None] = [None if i in gaps else next(it) for i in range(n)]
+        if sums:
+            filled = _fill(vals, set(gaps), sums)
+            if filled is None:
+                continue
+            vals = filled
+        elif holds is not None:
+            vals = [_ZERO if i in gaps else v for i, v in enumerate(vals)]
+            if not holds(_zeros(vals)):
+                continue
+        if seen is not None:
+            seen.append(tuple(None if p is None else p.value for p in vals))
         agreed = vals if agreed is None else [a if a == v else None for a, v in zip(agreed, vals)]
     return agreed if agreed is not None else [None] * n
+
+
+def _fill(vals: list[Part | None], gaps: set[int], sums: Sums) -> list[Part | None] | None:
+    """``vals`` with each absent part its sum leaves; None when the placement breaks a sum.
+
+    Blank cells (present, empty) count as 0; an absent total leaves its sum unchecked.
+    """
+    if any(v is not None and not (isinstance(v.value, int) and v.value >= 0) for v in vals):
+        return None  # counts are whole numbers, never negative
+    out = list(vals)
+    for cells, total in sums:
+        if total in gaps:
+            continue
+        t = 0 if vals[total] is None else vals[total].value
+        unknown = [i for i in cells if i in gaps]
+        rest = t - sum(0 if vals[i] is None else vals[i].value for i in cells if i not in gaps)
+        if rest < 0 or (not unknown and rest != 0):
+            return None
+        if len(unknown) == 1 or rest == 0:  # the one unknown part, or parts that can only all be 0
+            for i in unknown:
+                out[i] = Part("", str(rest), "", "") if len(unknown) == 1 else _ZERO
+    return out
 
 
 def data_column(found: dict[str, RowCells], n: int) -> int | None:
@@ -342,6 +432,7 @@ def extract_requests(
     budget = solve.Budget()
     cands: dict[str, list[solve.Reading]] = {}
     run: set[str] = set()  # rows whose cells ran together: their readings are chosen with the whole table
+    gapped: set[str] = set()  # rows that lost cells, several placements possible: chosen the same way
     for row in formats.request_rows(template):
         rc = None if row.key in undecided else found.get(row.key)
         if rc is None:
@@ -358,14 +449,21 @@ def extract_requests(
             read = solve.readings(solve.atoms(rc.tokens), n, _count_ok, _row_total, budget)
             cands[row.key] = [] if read is None else list(dict.fromkeys(read))
             continue
-        parts, rule = place(rc, n, holds, data_col)
+        seen: list[solve.Reading] = []
+        parts, rule = place(rc, n, holds, data_col, REQUEST_SUMS, seen)
         counts = [_count(v) for v in values(parts)]
         out[row.key] = dict(zip(cols, counts))
         cands[row.key] = [tuple(counts)]
-        if rule:
+        if len(set(seen)) > 1:  # cells absent, placements open: the table's column rules choose among them
+            cands[row.key] = list(dict.fromkeys(seen))
+            gapped.add(row.key)
+        elif rule:
             findings.append(_unplaced("requests", row, cols, counts, rule, template))
+    if run or gapped:
+        joint = solve.solve_requests(cands, template)
+        findings.extend(_gapped_requests(cands, joint, gapped, template, out))
     if run:
-        findings.extend(_solved_requests(cands, run, template, out))
+        findings.extend(_solved_requests(cands, run, template, out, joint))
     mixed = _mixed_other_handling(found, out, template, n, holds, data_col)
     if mixed is not None:
         findings = [f for f in findings if f.where not in {f"requests.{k}" for k in _OTHER_2021}]
@@ -411,7 +509,7 @@ def _mixed_other_handling(
         return None
     if not any(t.kind == NUMBER for t in rc.tokens):
         return None
-    parts, _rule = place(rc, n, holds, data_col)
+    parts, _rule = place(rc, n, holds, data_col, REQUEST_SUMS)
     old = [_count(v) for v in values(parts)]
     cols = [c.key for c in formats.REQUEST_COLUMNS]
     for key in _OTHER_2021:
@@ -537,7 +635,7 @@ def extract_appeals(tokens: Sequence[Token]) -> tuple[dict[str, dict[str, Value 
         if rule is None:
             findings.append(_recovered("appeals", "行政复议、行政诉讼情况表", [], "三组各自的总计关系"))
     else:
-        parts, rule = place(rc, n, holds, start)
+        parts, rule = place(rc, n, holds, start, APPEAL_SUMS)
     counts = [_count(v) for v in values(parts)]
     out = {g: dict(zip(fields, counts[i * 5 : i * 5 + 5])) for i, g in enumerate(groups)}
     if rule:
@@ -613,13 +711,45 @@ def _run_unresolved(table: str, row: Row, labels: Sequence[str], why: str) -> Fi
     )
 
 
+def _gapped_requests(
+    cands: dict[str, list[solve.Reading]],
+    joint: dict[str, list[solve.Reading]] | None,
+    gapped: set[str],
+    template: str,
+    out: dict[str, dict[str, Value | None]],
+) -> list[Finding]:
+    """Values of the rows that lost cells: a cell is kept where every placement the table admits agrees.
+
+    Without a reading of the whole table that keeps every column rule, a row keeps what its own sum decides.
+    """
+    cols = [c.key for c in formats.REQUEST_COLUMNS]
+    findings = []
+    for row in formats.request_rows(template):
+        if row.key not in gapped:
+            continue
+        vals = [_count(v) for v in solve.agreed((joint or cands)[row.key] or cands[row.key], len(cols))]
+        out[row.key] = dict(zip(cols, vals))
+        f = _unplaced("requests", row, cols, vals, "structure.missing_cells", template)
+        if None not in vals:
+            f = replace(
+                f,
+                message=f"“{row.label}”一行的单元格少于表头的列数（缺少的单元格不知在哪一列）；只有一种放法"
+                "符合该行总计与表内各列的勾稽关系，已按它放置，请核对。",
+            )
+        findings.append(f)
+    return findings
+
+
 def _solved_requests(
-    cands: dict[str, list[solve.Reading]], run: set[str], template: str, out: dict[str, dict[str, Value | None]]
+    cands: dict[str, list[solve.Reading]],
+    run: set[str],
+    template: str,
+    out: dict[str, dict[str, Value | None]],
+    joint: dict[str, list[solve.Reading]] | None,
 ) -> list[Finding]:
     """Values of the rows whose cells ran together, chosen with every rule of the table at once."""
     cols = [c.key for c in formats.REQUEST_COLUMNS]
     labels = {r.key: r.label for r in formats.REQUEST_ROWS}
-    joint = solve.solve_requests(cands, template)
     findings: list[Finding] = []
     recovered: list[str] = []
     for key in (r.key for r in formats.request_rows(template) if r.key in run):

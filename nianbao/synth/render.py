@@ -11,12 +11,14 @@ import copy
 import hashlib
 import html
 import random
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from typing import Any
 
+from .. import formats
 from ..model import Report, Source
+from . import gaps
 from .converter import TRAITS as CONVERTER_TRAITS
 from .converter import converter_text, expected_tables
 from .layout import Block, Cell, Grid, document, random_style
@@ -42,12 +44,21 @@ TRAITS: dict[str, tuple[str, ...]] = {
         "missing_total",
         "split_numbers",
         "run_together",
+        "missing_middle_cell",
         *ENCODINGS,
     ),
     "text_lines": (*_COMMON, "page_breaks", *ENCODINGS),  # a blank cell would vanish: no blank_zeros
-    "text_pipes": (*_COMMON, "page_breaks", "blank_zeros", *ENCODINGS),
-    "markdown": (*_COMMON, "page_breaks", "blank_zeros", "split_numbers", "md_split_rows", *ENCODINGS),
-    "html_table": (*_COMMON, "blank_zeros"),
+    "text_pipes": (*_COMMON, "page_breaks", "blank_zeros", "missing_middle_cell", *ENCODINGS),
+    "markdown": (
+        *_COMMON,
+        "page_breaks",
+        "blank_zeros",
+        "split_numbers",
+        "md_split_rows",
+        "missing_middle_cell",
+        *ENCODINGS,
+    ),
+    "html_table": (*_COMMON, "blank_zeros", "missing_middle_cell"),
     "html_flat": (*_COMMON, "page_breaks", "blank_zeros"),
     "text_oneline": ENCODINGS,  # the whole report on one line, cells run together (see .oneline)
     "md_converter": ("traditional", "fullwidth", *CONVERTER_TRAITS),
@@ -172,6 +183,9 @@ def _plan(report: Report, grids: list[Grid], shape: str, traits: set[str], rng: 
             reserved |= {c.path for c in req.rows[i] if c.path}
         plan.none |= plan.absent
         plan.applied.add("missing_total")
+    if "missing_middle_cell" in traits:
+        reserved |= _lose_cells(grids, plan, rng)
+        plan.none |= plan.absent
     if "blank_zeros" in traits:
         zeros = [p for p, v in values.items() if v == 0 and p not in reserved]
         rate = rng.choice([0.2, 0.5, 1.0])
@@ -216,11 +230,77 @@ def _plan(report: Report, grids: list[Grid], shape: str, traits: set[str], rng: 
             plan.page_after.add(("active", rng.choice(act.data_rows[:-1])))
         plan.applied.add("page_breaks")
     if "md_split_rows" in traits:
-        free = [i for i in req.data_rows if i not in plan.run_together]
+        lost = {p.rsplit(".", 1)[0] for p in plan.absent}
+        free = [i for i in req.data_rows if i not in plan.run_together and _row_path(req.rows[i]) not in lost]
         plan.md_split = set(rng.sample(free, rng.randint(1, 2)))
         plan.md_header_after = rng.choice(req.data_rows[2:-2])
         plan.applied.add("md_split_rows")
     return plan
+
+
+def _row_path(row: list[Cell]) -> str:
+    """``table.row`` of a grid row's value cells ('' for a row without values)."""
+    return next((c.path.rsplit(".", 1)[0] for c in row if c.path), "")
+
+
+def _lose_cells(grids: list[Grid], plan: _Plan, rng: random.Random) -> set[str]:
+    """Leave a cell out of one or two rows of table 三 (a middle one as often as the last), sometimes of a
+    section 二 row of three cells and of table 四's row; returns the paths of those rows (no other damage)."""
+    by_name = {g.name: g for g in grids}
+    req = by_name["requests"]
+    lost = {p.rsplit(".", 1)[0] for p in plan.absent}
+    rows = [i for i in req.data_rows if i not in plan.run_together and _row_path(req.rows[i]) not in lost]
+    picked = [req.rows[i] for i in rng.sample(rows, min(len(rows), rng.choice([1, 1, 2])))]
+    act = by_name["active"]
+    wide = [act.rows[i] for i in act.data_rows if sum(1 for c in act.rows[i] if c.kind == "value") == 3]
+    if wide and rng.random() < 0.4:
+        picked.append(rng.choice(wide))
+    if rng.random() < 0.4:
+        picked += [by_name["appeals"].rows[i] for i in by_name["appeals"].data_rows]
+    owned: set[str] = set()
+    for row in picked:
+        cells = [c.path for c in row if c.kind == "value" and c.path]
+        plan.absent.add(rng.choice(cells))
+        owned |= set(cells)
+    plan.applied.add("missing_middle_cell")
+    return owned
+
+
+def _lost_expected(report: Report, absent: set[str], none: set[str]) -> dict[str, int | float | None]:
+    """What a text whose rows lost cells decides, by :mod:`.gaps` (null where the placement is open)."""
+    out: dict[str, int | float | None] = {}
+    if not absent:
+        return out
+
+    def row(table: str, key: str, fields: Sequence[str]) -> tuple[list[str], list[int | float | None], bool]:
+        paths = [f"{table}.{key}.{f}" for f in fields]
+        present = [None if p in none else report.cell(p) for p in paths if p not in absent]
+        return paths, present, any(p in absent for p in paths)
+
+    cols = [c.key for c in formats.REQUEST_COLUMNS]
+    template = report.template or "2019"
+    readings: dict[str, list[gaps.Reading]] = {}
+    lost_rows: set[str] = set()
+    for r in formats.request_rows(template):
+        paths, present, lost = row("requests", r.key, cols)
+        readings[r.key] = gaps.placements(present, len(cols), ((range(6), 6),)) if lost else [tuple(present)]
+        if lost:
+            lost_rows.add(r.key)
+    if lost_rows:
+        decided = gaps.requests_expected(template, readings)
+        for key in lost_rows:
+            out |= {f"requests.{key}.{c}": v for c, v in zip(cols, decided[key], strict=True)}
+    fields = [f.key for f in formats.APPEAL_FIELDS]
+    appeal_paths = [f"appeals.{g.key}.{f}" for g in formats.APPEAL_GROUPS for f in fields]
+    if any(p in absent for p in appeal_paths):
+        present = [None if p in none else report.cell(p) for p in appeal_paths if p not in absent]
+        sums = [(range(i, i + 4), i + 4) for i in range(0, 15, 5)]
+        out |= dict(zip(appeal_paths, gaps.agree(gaps.placements(present, 15, sums), 15), strict=True))
+    for r in formats.active_rows(template):
+        paths, present, lost = row("active", r.key, r.fields)
+        if lost:
+            out |= dict(zip(paths, gaps.agree(gaps.placements(present, len(paths), ()), len(paths)), strict=True))
+    return out
 
 
 def _with_unit(path: str, v: int | float, text: str, rng: random.Random, unit_rows: dict[str, str]) -> str:
@@ -291,12 +371,14 @@ def _grid_text(shape: str, grid: Grid, ctx: _Ctx) -> list[str]:
         elif shape == "text_lines":
             lines += [t for s in row if s is not None and (t := ctx.cell(s))]
         elif shape == "text_pipes":
-            lines += [f"{t} |" if (t := ctx.cell(s)) else "|" for s in row if s is not None]
+            kept = [s for s in row if s is not None and s.path not in ctx.plan.absent]
+            lines += [f"{t} |" if (t := ctx.cell(s)) else "|" for s in kept]
             covered = sum(1 for s in row if s is None)
             if covered:
                 lines.append("|" * covered)
         else:  # markdown
-            texts = ["" if s is None else ctx.cell(s) for s in row] + [""] * (width - len(row))
+            kept = [s for s in row if s is None or s.path not in ctx.plan.absent]
+            texts = ["" if s is None else ctx.cell(s) for s in kept] + [""] * (width - len(row))
             if i in ctx.plan.md_split and grid.name == "requests":
                 n = len(_lead_slots(row))
                 lines.append(_md_row(texts[:n] + [""] * (width - n)))
@@ -375,6 +457,8 @@ def _html_table(grid: Grid, ctx: _Ctx, wrap: str, blank: str) -> str:
     for row in grid.rows:
         tds = []
         for c in row:
+            if c.path in ctx.plan.absent:
+                continue
             attrs = (f' rowspan="{c.rowspan}"' if c.rowspan > 1 else "") + (
                 f' colspan="{c.colspan}"' if c.colspan > 1 else ""
             )
@@ -455,6 +539,7 @@ def render(report: Report, shape: str, rng: random.Random, *, traits: Iterable[s
     for path in plan.none:
         t, r, c = path.split(".")
         tables[t][r][c] = None
+    read_as |= _lost_expected(report, plan.absent, plan.none)
     for path, v in read_as.items():  # what the one-line text decides (null where several readings fit)
         t, r, c = path.split(".")
         tables[t][r][c] = v
