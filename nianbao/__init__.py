@@ -15,7 +15,7 @@ from .parse import parse_bytes as _parse_bytes
 from .parse import parse_document, parse_path
 from .readers import Document, read_bytes, read_document
 
-__version__ = "0.1.0"
+__version__ = "0.2.0"
 
 __all__ = [
     "Document",
