@@ -128,6 +128,31 @@ def parse_read_checked(data: bytes | str, name: str) -> Report:
     return checked(parse_read(data, name))
 
 
+@contextlib.contextmanager
+def dask_client(scheduler: str, jobs: int) -> Iterator[Any]:
+    """A Dask client on the cluster at ``scheduler``, or on one started here when it is 'local' (``jobs``
+    single-threaded worker processes, 0 = one per core); closed, with the cluster, on the way out."""
+    try:
+        from dask.distributed import Client, LocalCluster
+    except ImportError:
+        raise MissingDependency(
+            "并行集群需要安装 Dask (Dask is needed for --scheduler): pip install 'nianbao[cluster]'",
+            expected="dask[distributed]",
+        ) from None
+    cluster = (
+        LocalCluster(n_workers=jobs or os.cpu_count() or 1, threads_per_worker=1, processes=True)
+        if scheduler == "local"
+        else None
+    )
+    client = Client(cluster if cluster is not None else scheduler)
+    try:
+        yield client
+    finally:
+        client.close()
+        if cluster is not None:
+            cluster.close()
+
+
 def _parse_on_dask(files: list[str], scheduler: str, jobs: int, timeout: float) -> Iterator[Report]:
     """Yield the reports in input order, with at most one task per worker thread in flight.
 
@@ -135,18 +160,9 @@ def _parse_on_dask(files: list[str], scheduler: str, jobs: int, timeout: float) 
     at once, its time limit runs from then, and a file over the limit is given up while its task keeps the
     thread busy (the scheduler sends new files elsewhere) until it ends.
     """
-    try:
-        from dask.distributed import Client, LocalCluster, wait
-    except ImportError:
-        raise MissingDependency(
-            "并行集群需要安装 Dask (Dask is needed for --scheduler): pip install 'nianbao[cluster]'",
-            expected="dask[distributed]",
-        ) from None
-    cluster = (
-        LocalCluster(n_workers=jobs or os.cpu_count() or 1, threads_per_worker=1) if scheduler == "local" else None
-    )
-    client = Client(cluster if cluster is not None else scheduler)
-    try:
+    with dask_client(scheduler, jobs) as client:
+        from dask.distributed import wait  # (dask_client said so if Dask is missing)
+
         slots = max(1, sum(client.nthreads().values()))
         running: dict[Any, tuple[int, float]] = {}  # future -> (index, when submitted)
         given_up: set[Any] = set()  # futures past their limit, still holding a thread
@@ -177,10 +193,6 @@ def _parse_on_dask(files: list[str], scheduler: str, jobs: int, timeout: float) 
                     del running[future]
                     given_up.add(future)
                     done[index] = timed_out(files[index], timeout)
-    finally:
-        client.close()
-        if cluster is not None:
-            cluster.close()
 
 
 def _dask_outcome(path: str, future: Any) -> Report:

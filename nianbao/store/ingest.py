@@ -23,8 +23,8 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING, Any
 
-from ..batch import FILE_TIMEOUT, REPORT_SUFFIXES, parse_read_checked, timed_out
-from ..errors import MissingDependency, UnreadableFile
+from ..batch import FILE_TIMEOUT, REPORT_SUFFIXES, dask_client, parse_read_checked, timed_out
+from ..errors import UnreadableFile
 from ..model import Report
 from ..parse import read_file, unreadable
 
@@ -299,28 +299,11 @@ def _windowed(
 def _run_dask(
     items: Iterator[tuple[Any, str, bytes | str]], jobs: int, scheduler: str, task: Callable[[str, bytes | str], Any]
 ) -> Iterator[tuple[Any, Any]]:
-    try:
-        from dask.distributed import Client, LocalCluster
-    except ImportError:
-        raise MissingDependency(
-            "并行集群需要安装 Dask (Dask is needed for --scheduler): pip install 'nianbao[cluster]'",
-            expected="dask[distributed]",
-        ) from None
-    cluster = (
-        LocalCluster(n_workers=jobs or os.cpu_count() or 1, threads_per_worker=1, processes=True)
-        if scheduler == "local"
-        else None
-    )
-    client = Client(cluster if cluster is not None else scheduler)
-    try:
+    with dask_client(scheduler, jobs) as client:
         workers = max(1, len(client.scheduler_info().get("workers", {})))
         yield from _windowed(
             items, lambda n, d: client.submit(task, n, d, pure=False), lambda f: f.result(), workers * 8
         )
-    finally:
-        client.close()
-        if cluster is not None:
-            cluster.close()
 
 
 # ---------------------------------------------------------------------------------- the runs
