@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from html import escape
 
 from ..model import Report
@@ -34,19 +35,21 @@ table.nb-table { border-collapse: collapse; width: 100%; margin: .5em 0 1em; tab
 """
 
 
-def _cell_html(report: Report, cell: Cell) -> str:
+def cell_html(
+    report: Report, cell: Cell, classes: Sequence[str] = (), attrs: Sequence[str] = (), after: str = ""
+) -> str:
+    """One cell of the official layout; ``classes``, ``attrs`` and ``after`` (HTML put after its text) let
+    the web interface mark the cells that findings name."""
     tag = "th" if cell.kind in ("header", "note") else "td"
-    classes = [f"nb-{cell.kind}"]
-    if is_null(report, cell):
-        classes.append("nb-null")
-    attrs = [f'class="{" ".join(classes)}"']
+    names = [f"nb-{cell.kind}", *(["nb-null"] if is_null(report, cell) else []), *classes]
+    out = [f'class="{" ".join(names)}"', *attrs]
     if cell.rowspan > 1:
-        attrs.append(f'rowspan="{cell.rowspan}"')
+        out.append(f'rowspan="{cell.rowspan}"')
     if cell.colspan > 1:
-        attrs.append(f'colspan="{cell.colspan}"')
+        out.append(f'colspan="{cell.colspan}"')
     if cell.path:
-        attrs.append(f'data-path="{escape(cell.path)}"')
-    return f"<{tag} {' '.join(attrs)}>{escape(cell_text(report, cell))}</{tag}>"
+        out.append(f'data-path="{escape(cell.path)}"')
+    return f"<{tag} {' '.join(out)}>{escape(cell_text(report, cell))}{after}</{tag}>"
 
 
 def grid_html(report: Report, grid: Grid) -> str:
@@ -60,10 +63,10 @@ def grid_html(report: Report, grid: Grid) -> str:
     out = [f"<table {attrs}>", f"<colgroup>{cols}</colgroup>"]
     if head:
         out.append("<thead>")
-        out.extend("<tr>" + "".join(_cell_html(report, c) for c in row) + "</tr>" for row in head)
+        out.extend("<tr>" + "".join(cell_html(report, c) for c in row) + "</tr>" for row in head)
         out.append("</thead>")
     out.append("<tbody>")
-    out.extend("<tr>" + "".join(_cell_html(report, c) for c in row) + "</tr>" for row in body)
+    out.extend("<tr>" + "".join(cell_html(report, c) for c in row) + "</tr>" for row in body)
     out.append("</tbody></table>")
     return "\n".join(out)
 

@@ -15,7 +15,8 @@ import nh3
 from .. import formats
 from ..check import cells_of
 from ..model import Finding, Report
-from ..render.layout import TABLE_SECTION, Cell, Grid, cell_text, display, grids, heading, is_null
+from ..render.layout import TABLE_SECTION, Cell, Grid, display, grids, heading
+from ..render.to_html import cell_html
 
 # PDFium is not thread-safe and the server runs requests on a thread pool: every use of it here, and every
 # parse of an upload (the PDF reader uses it too), holds this lock.
@@ -100,28 +101,17 @@ def table_of(finding: Finding) -> str | None:
 
 
 def _cell_html(report: Report, cell: Cell, marks: dict[str, Marked]) -> str:
-    tag = "th" if cell.kind in ("header", "note") else "td"
-    classes = [f"nb-{cell.kind}"]
-    attrs = []
-    if is_null(report, cell):
-        classes.append("nb-null")
     mark = marks.get(cell.path or "")
-    label = ""
-    if mark is not None:
-        classes.append(f"nb-flag-{mark.severity or 'info'}")
-        classes.append("nb-flag-primary" if mark.primary else "nb-flag-related")
-        attrs.append(f'title="{escape(" / ".join(mark.messages))}"')
-        attrs.append(f'data-findings="{" ".join(str(n) for n in mark.numbers)}"')
-        if mark.primary:  # the numbers of the findings that name the cell; the rest of a sum is only tinted
-            label = "".join(f'<sup class="nb-fn">{n}</sup>' for n in mark.named[:3])
-    attrs.insert(0, f'class="{" ".join(classes)}"')
-    if cell.rowspan > 1:
-        attrs.append(f'rowspan="{cell.rowspan}"')
-    if cell.colspan > 1:
-        attrs.append(f'colspan="{cell.colspan}"')
-    if cell.path:
-        attrs.append(f'data-path="{escape(cell.path)}"')
-    return f"<{tag} {' '.join(attrs)}>{escape(cell_text(report, cell))}{label}</{tag}>"
+    if mark is None:
+        return cell_html(report, cell)
+    classes = [f"nb-flag-{mark.severity or 'info'}", "nb-flag-primary" if mark.primary else "nb-flag-related"]
+    attrs = [
+        f'title="{escape(" / ".join(mark.messages))}"',
+        f'data-findings="{" ".join(str(n) for n in mark.numbers)}"',
+    ]
+    # the numbers of the findings that name the cell; the rest of a sum is only tinted
+    label = "".join(f'<sup class="nb-fn">{n}</sup>' for n in mark.named[:3]) if mark.primary else ""
+    return cell_html(report, cell, classes, attrs, label)
 
 
 def grid_html(report: Report, grid: Grid, marks: dict[str, Marked]) -> str:
