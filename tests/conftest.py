@@ -2,6 +2,8 @@ from __future__ import annotations
 
 import json
 import os
+from collections import Counter
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
@@ -56,6 +58,38 @@ def compare(got: dict, expected: dict) -> list[tuple[str, object, object]]:
                 if have != want and not (want is None and have == 0):
                     diffs.append((f"{table}.{row}.{col}", have, want))
     return diffs
+
+
+@dataclass
+class Tally:
+    """Cells compared over many documents: how many, null where a value was expected, wrong non-null values,
+    metadata/template misses and error findings, for the accuracy tests of generated and office files."""
+
+    cells: int = 0
+    unsure: int = 0
+    wrong: list[tuple[str, str, object, object]] = field(default_factory=list)
+    meta: Counter[str] = field(default_factory=Counter)
+    errors: list[tuple[str, str]] = field(default_factory=list)
+
+    def add(self, name: str, got: dict, expected: dict) -> list[tuple[str, object, object]]:
+        """Count one document; returns its cell differences."""
+        self.cells += sum(len(c) for rows in expected["tables"].values() for c in rows.values())
+        cells = []
+        for where, have, want in compare(got, expected):
+            if where == "template" or where.startswith("meta."):
+                self.meta[where] += 1
+                continue
+            cells.append((where, have, want))
+            if have is None:
+                self.unsure += 1
+            else:
+                self.wrong.append((name, where, have, want))
+        self.errors += [(name, f["rule"]) for f in got.get("findings", []) if f["severity"] == "error"]
+        return cells
+
+    @property
+    def accuracy(self) -> float:
+        return 1 - (len(self.wrong) + self.unsure) / self.cells if self.cells else 0.0
 
 
 @pytest.fixture

@@ -11,37 +11,27 @@ from collections import Counter
 import nianbao
 from nianbao.synth import corpus, inject_errors, render
 
-from .conftest import compare
+from .conftest import Tally
 
 N_REPORTS = 600
 N_INJECTED = 120
 
 
 def test_generated_corpus_cell_accuracy():
-    cells = wrong = unsure = 0
+    tally = Tally()
     by_shape: Counter[str] = Counter()
-    wrong_examples: list[tuple[str, str, object, object]] = []
-    errors_on_clean: list[tuple[str, str]] = []
     for rendering in corpus(N_REPORTS, seed=11):
         report = nianbao.parse_bytes(rendering.data, rendering.name)
-        expected = rendering.expected.to_dict()
-        cells += sum(len(c) for rows in expected["tables"].values() for c in rows.values())
-        for path, got, want in compare(report.to_dict(), expected):
-            if got is None:
-                unsure += 1
-            else:
-                wrong += 1
-                wrong_examples.append((rendering.name, path, got, want))
-            by_shape[rendering.shape] += 1
-        errors_on_clean += [(rendering.name, f.rule) for f in report.findings if f.severity == "error"]
-    accuracy = 1 - (wrong + unsure) / cells
+        by_shape[rendering.shape] += len(tally.add(rendering.name, report.to_dict(), rendering.expected.to_dict()))
     print(
-        f"\ngenerated: {N_REPORTS} reports, {cells} cells, accuracy {accuracy:.5%}, "
-        f"wrong non-null {wrong}, null where a value was expected {unsure}, misses by shape {dict(by_shape)}"
+        f"\ngenerated: {N_REPORTS} reports, {tally.cells} cells, accuracy {tally.accuracy:.5%}, "
+        f"wrong non-null {len(tally.wrong)}, null where a value was expected {tally.unsure}, "
+        f"misses by shape {dict(+by_shape)}"
     )
-    assert wrong == 0, wrong_examples[:10]
-    assert accuracy >= 0.999
-    assert errors_on_clean == []
+    assert tally.wrong == [], tally.wrong[:10]
+    assert not tally.meta, tally.meta
+    assert tally.accuracy >= 0.999
+    assert tally.errors == []
 
 
 def test_injected_errors_are_all_found():

@@ -7,13 +7,12 @@ cells compared, accuracy, wrong non-null values, nulls where a value was expecte
 
 from __future__ import annotations
 
-from collections import Counter
 from pathlib import Path
 
 import pytest
 
 import nianbao
-from tests.conftest import compare
+from tests.conftest import Tally
 from tests.office_fixtures import OfficeCase, convert_many, office_cases, soffice
 
 pytest.importorskip("pypdfium2", reason="pypdfium2 is needed for the PDF reader (pip install 'nianbao[office]')")
@@ -43,26 +42,16 @@ def pdfs(cases: list[OfficeCase], tmp_path_factory: pytest.TempPathFactory) -> d
 def _score(
     label: str, items: list[tuple[OfficeCase, Path]]
 ) -> tuple[int, float, list[tuple[str, str, object, object]]]:
-    cells = unsure = 0
-    wrong: list[tuple[str, str, object, object]] = []
-    meta: Counter[str] = Counter()
+    tally = Tally()
     for case, path in items:
-        got = nianbao.parse_bytes(path.read_bytes(), path.name).to_dict()
-        cells += sum(len(c) for rows in case.expected["tables"].values() for c in rows.values())
-        for where, have, want in compare(got, case.expected):
-            if where == "template" or where.startswith("meta."):
-                meta[where] += 1
-            elif have is None:
-                unsure += 1
-            else:
-                wrong.append((path.name, where, have, want))
-    accuracy = 1 - (len(wrong) + unsure) / cells
+        tally.add(path.name, nianbao.parse_bytes(path.read_bytes(), path.name).to_dict(), case.expected)
     print(
-        f"\n{label}: {len(items)} files, {cells} cells, accuracy {accuracy:.4%}, wrong non-null {len(wrong)}, "
-        f"null where a value was expected {unsure}, meta/template misses {dict(meta) or 0}"
+        f"\n{label}: {len(items)} files, {tally.cells} cells, accuracy {tally.accuracy:.4%}, wrong non-null "
+        f"{len(tally.wrong)}, null where a value was expected {tally.unsure}, "
+        f"meta/template misses {dict(tally.meta) or 0}"
     )
-    assert not meta, meta
-    return cells, accuracy, wrong
+    assert not tally.meta, tally.meta
+    return tally.cells, tally.accuracy, tally.wrong
 
 
 def test_docx_cases(cases: list[OfficeCase]) -> None:
