@@ -17,6 +17,7 @@ label pieces and numbers as loose cells and resolves them by its arithmetic, or 
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from dataclasses import dataclass, field
 from itertools import pairwise
 
@@ -65,14 +66,15 @@ def rebuild(rows: list[list[Glyph]], page_width: float) -> list[Line]:
     """Lines of one page's text rows (outside ruled grids), with borderless tables put back together."""
     rows = join_wrapped_numbers(rows)
     sizes = [row_size(r) for r in rows]
-    words: list[list[_Word]] = []
-    for i, (row, size) in enumerate(zip(rows, sizes)):
-        ws = [_word(w, size, i) for w in split_words(row, size)]
-        words.append(ws)
-    anchors = [i for i, ws in enumerate(words) if len(ws) >= 2 and any(NUMBER.match(w.text) for w in ws)]
-    raw = [make_line(row, [w.text for w in ws], size) for row, ws, size in zip(rows, words, sizes)]
-    if len(anchors) < 2:
+    split = [split_words(row, size) for row, size in zip(rows, sizes)]
+    texts = [[word_text(w, size) for w in ws] for ws, size in zip(split, sizes)]
+    anchors = [i for i, ts in enumerate(texts) if len(ts) >= 2 and any(NUMBER.match(t) for t in ts)]
+    raw = [make_line(row, ts, size) for row, ts, size in zip(rows, texts, sizes)]
+    if len(anchors) < 2:  # no table here: the words' boxes are not needed
         return raw
+    words = [
+        [_word(w, size, i, t) for w, t in zip(ws, ts)] for i, (ws, ts, size) in enumerate(zip(split, texts, sizes))
+    ]
     built: dict[int, Line] = {}
     consumed: set[int] = set()
     pieces: dict[int, list[_Word]] = {}
@@ -101,13 +103,13 @@ def rebuild(rows: list[list[Glyph]], page_width: float) -> list[Line]:
     return out
 
 
-def _word(glyphs: list[Glyph], size: float, row: int) -> _Word:
+def _word(glyphs: list[Glyph], size: float, row: int, text: str | None = None) -> _Word:
     return _Word(
         glyphs[0].x0,
         min([g.top for g in glyphs]),
         max([g.x1 for g in glyphs]),
         max([g.bottom for g in glyphs]),
-        word_text(glyphs, size),
+        word_text(glyphs, size) if text is None else text,
         size,
         row,
     )
@@ -121,6 +123,24 @@ def _clusters(values: list[float], tol: float) -> list[list[float]]:
         else:
             out.append([v])
     return out
+
+
+def _column(cols: list[tuple[float, float]], starts: list[float], x: float) -> int:
+    """The column (of sorted, disjoint x ranges starting at ``starts``) that holds ``x``, give or take 0.01."""
+    k = bisect_right(starts, x + 0.01) - 1
+    if k >= 0 and x <= cols[k][1] + 0.01:
+        return k
+    return next(k for k, (a, b) in enumerate(cols) if a - 0.01 <= x <= b + 0.01)
+
+
+def _nearest(cols: list[tuple[float, float]], starts: list[float], x: float) -> int:
+    """The first of the sorted, disjoint x ranges nearest to ``x`` (0 away when it holds it)."""
+    k = bisect_right(starts, x) - 1  # the last range starting at or left of x
+    if k < 0:
+        return 0
+    if k + 1 < len(cols) and cols[k + 1][0] - x < x - cols[k][1]:
+        return k + 1
+    return k
 
 
 def _blocks(words: list[list[_Word]], sizes: list[float], anchors: list[int], page_width: float) -> list[list[int]]:
@@ -143,8 +163,10 @@ def _families(words: list[list[_Word]], anchors: list[int]) -> list[tuple[list[i
     centres = [(w.x0 + w.x1) / 2 for i in anchors for w in words[i] if NUMBER.match(w.text)]
     cols = [(c[0], c[-1]) for c in _clusters(centres, COLUMN_TOL * size)]
 
+    starts = [a for a, _ in cols]
+
     def col_of(x: float) -> int:
-        return next(k for k, (a, b) in enumerate(cols) if a - 0.01 <= x <= b + 0.01)
+        return _column(cols, starts, x)
 
     parent = list(range(len(cols)))
 
@@ -198,8 +220,10 @@ def _table(
     starts = _clusters([w.x0 for w in label_words], tol)
     text_cols = [(c[0], c[-1]) for c in starts]
 
+    text_starts = [a for a, _ in text_cols]
+
     def tcol(x: float) -> int:
-        return next(k for k, (a, b) in enumerate(text_cols) if a - 0.01 <= x <= b + 0.01)
+        return _column(text_cols, text_starts, x)
 
     anchor_cy = {i: (min(w.top for w in words[i]) + max(w.bottom for w in words[i])) / 2 for i in anchors}
     cells = _cells(label_words, tcol, [a for a, _ in text_cols], size)
@@ -360,11 +384,12 @@ def _row_line(
         return None
     text = [join_wrapped([w.text for c in sorted(labels, key=lambda c: c.col) for w in c.words])] if labels else []
     values = [""] * len(columns)
+    starts = [a for a, _ in columns]
     for w in ws:
         if w.x1 <= left_edge - 0.3 * size and not NUMBER.match(w.text):
             continue
         cx = (w.x0 + w.x1) / 2
-        k = min(range(len(columns)), key=lambda k: max(columns[k][0] - cx, cx - columns[k][1], 0))
+        k = _nearest(columns, starts, cx)
         a, b = columns[k]
         if not (a - COLUMN_TOL * size <= cx <= b + COLUMN_TOL * size) or values[k]:
             return None
@@ -428,15 +453,25 @@ def join_wrapped_numbers(rows: list[list[Glyph]]) -> list[list[Glyph]]:
             r = rows[i]
             anchor[i] = labelled[i] and (
                 len(digit[i]) >= max(2, widest // 2)
-                or any(MARKER.match(word_text(w, row_size(r))) for w in split_words(r, row_size(r)))
+                or any(MARKER.match(word_text(w, size)) for size in [row_size(r)] for w in split_words(r, size))
             )
         return anchor[i]
+
+    centre: dict[int, float] = {}  # text row -> the mean centre of its characters
 
     def owner(piece: list[Glyph], k: int) -> int:
         """The nearest row-carrying line to a piece on text row ``k`` (looked for a few lines around it)."""
         cy = sum(g.cy for g in piece) / len(piece)
-        near = [i for i in range(max(0, k - 4), min(len(rows), k + 5)) if is_anchor(i)]
-        return min(near, key=lambda i: abs(sum(g.cy for g in rows[i]) / len(rows[i]) - cy)) if near else -1
+        best, gap = -1, 0.0
+        for i in range(max(0, k - 4), min(len(rows), k + 5)):
+            if not is_anchor(i):
+                continue
+            c = centre.get(i)
+            if c is None:
+                c = centre[i] = sum(g.cy for g in rows[i]) / len(rows[i])
+            if best < 0 or abs(c - cy) < gap:
+                best, gap = i, abs(c - cy)
+        return best
 
     taken: set[int] = set()  # ids of glyphs moved into a joined number
     moves: list[tuple[int, list[Glyph], list[list[Glyph]]]] = []  # (target row, upper piece, lower pieces)
@@ -445,9 +480,14 @@ def join_wrapped_numbers(rows: list[list[Glyph]]) -> list[list[Glyph]]:
             if id(w[0]) in taken:
                 continue
             chain, cur, k = [w], w, i
+            home = -2  # owner(w, i), asked only when a piece below is found
             while True:
                 nxt = _below(rows, digit, k, cur, everything)
-                if nxt is None or owner(nxt[1], nxt[0]) != owner(w, i):
+                if nxt is None:
+                    break
+                if home == -2:
+                    home = owner(w, i)
+                if owner(nxt[1], nxt[0]) != home:
                     break
                 k, cur = nxt
                 chain.append(cur)

@@ -112,7 +112,7 @@ def glyph_rows(glyphs: list[Glyph]) -> list[list[Glyph]]:
     rows: list[list[Glyph]] = []
     row: list[Glyph] = []
     top = bottom = 0.0  # the vertical span of the current row's first character
-    for g in sorted(glyphs, key=_BY_LINE):
+    for g in line_order(glyphs):
         gt, gb, gs = g.top, g.bottom, g.size
         if row:
             overlap = (bottom if bottom < gb else gb) - (top if top > gt else gt)
@@ -130,8 +130,18 @@ def glyph_rows(glyphs: list[Glyph]) -> list[list[Glyph]]:
     return rows
 
 
-_BY_LINE = attrgetter("cy", "x0")
 _BY_X = attrgetter("x0")
+_BY_CY = attrgetter("cy")
+
+
+def line_order(glyphs: Iterable[Glyph]) -> list[Glyph]:
+    """The glyphs top to bottom by centre, then left to right; ties keep their order.
+
+    Two stable sorts on one number each are this order, and faster than one sort on pairs.
+    """
+    out = sorted(glyphs, key=_BY_X)
+    out.sort(key=_BY_CY)
+    return out
 
 
 def split_words(row: list[Glyph], size: float, *, split_cells: bool = True) -> list[list[Glyph]]:
@@ -248,7 +258,14 @@ class _UF:
         return i
 
     def union(self, a: int, b: int) -> None:
-        self.p[self.find(a)] = self.find(b)
+        p = self.p  # both finds inlined: grids call this for most pairs of boxes
+        while p[a] != a:
+            p[a] = p[p[a]]
+            a = p[a]
+        while p[b] != b:
+            p[b] = p[p[b]]
+            b = p[b]
+        p[a] = b
 
 
 @dataclass
@@ -324,7 +341,16 @@ def _covered(near: list[list[_Seg]], spans: list[float]) -> list[list[bool]]:
 
 def _near(segs: list[_Seg], edges: list[float]) -> list[list[_Seg]]:
     """For each grid edge, the lines within SNAP of it: the only ones that can be its border."""
-    return [[s for s in segs if abs(s.pos - e) <= SNAP] for e in edges]
+    ordered = sorted(segs, key=_BY_POS)
+    at = [s.pos for s in ordered]
+    out = []
+    for e in edges:  # the window is a little wider than SNAP; the test itself is the exact one
+        window = ordered[bisect_left(at, e - 2 * SNAP) : bisect_right(at, e + 2 * SNAP)]
+        out.append([s for s in window if abs(s.pos - e) <= SNAP])
+    return out
+
+
+_BY_POS = attrgetter("pos")
 
 
 def _reach(segs: list[_Seg], mids: list[float]) -> list[float]:
@@ -386,8 +412,8 @@ def _fill_grid(grid: _Grid, glyphs: list[Glyph]) -> tuple[Table, list[Glyph]]:
         for r in range(r0, r1 + 1):
             owner[r * nc + c0 : r * nc + c1 + 1] = [k] * (c1 - c0 + 1)
     content: list[list[Glyph]] = [[] for _ in grid.cells]
-    rest: list[Glyph] = []
     y0, y1, x0, x1 = ys[0], ys[-1], xs[0], xs[-1]
+    rest: list[Glyph] = []
     for g in glyphs:
         cy, cx = g.cy, g.cx
         if y0 <= cy <= y1 and x0 <= cx <= x1:  # _index, inlined: this runs for every character on the page
@@ -409,14 +435,10 @@ def _fill_grid(grid: _Grid, glyphs: list[Glyph]) -> tuple[Table, list[Glyph]]:
         if gs and r0 <= last <= r1 and _full_line(_last_line(gs), xs[c1 + 1] - xs[c0]):
             full.add((r0, c0))
     new_index = {r: i for i, r in enumerate(keep)}
-    anchors: list[list[tuple[int, int] | None]] = []
-    for r in keep:
-        line: list[tuple[int, int] | None] = []
-        for c in range(nc):
-            k = owner[r * nc + c]
-            r0, c0, _r1, _c1 = grid.cells[k] if k >= 0 else (-1, -1, 0, 0)
-            line.append((new_index[r0], c0) if r0 in new_index else None)
-        anchors.append(line)
+    # each position's anchor is its cell's: worked out once a cell, then looked up through ``owner``
+    anchor_of = [(new_index[r0], c0) if r0 in new_index else None for r0, c0, _r1, _c1 in grid.cells]
+    anchor_of.append(None)  # owner -1: a box outside every cell
+    anchors = [[anchor_of[k] for k in owner[r * nc : (r + 1) * nc]] for r in keep]
     full = {(new_index[r], c) for r, c in full if r in new_index}
     table = Table(ys[0], ys[-1], xs[0], xs[-1], [rows[r] for r in keep], anchors, list(xs), full)
     return table, rest

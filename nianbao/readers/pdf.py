@@ -131,8 +131,7 @@ def _page_layout(page: Any, raw: Any) -> PageLayout:
     w, h = x1 - x0, y1 - y0
     textpage = page.get_textpage()
     try:
-        parts, quadrant = _chars(textpage, raw, (x0, y0, x1, y1))
-        glyphs = _glyphs(textpage, raw, parts, quadrant, (x0, y1, w, h))
+        glyphs, quadrant = _page_glyphs(textpage, raw, (x0, y0, x1, y1))
     finally:
         textpage.close()
 
@@ -157,13 +156,13 @@ class _Bare:
     """pdfium functions without ctypes' argument conversion, which costs more than most of the calls themselves.
 
     The copies take plain ints and ctypes pointers only; they are made once, from the functions pypdfium2 loaded.
+    They keep the GIL (``PYFUNCTYPE``): each call takes well under a microsecond, less than releasing and
+    taking back the lock would.
     """
 
     def __init__(self, raw: Any) -> None:
         def bare(fn: Any, restype: Any) -> Any:
-            copy = type(fn)(ctypes.cast(fn, ctypes.c_void_p).value)
-            copy.restype = restype
-            return copy
+            return ctypes.PYFUNCTYPE(restype)(ctypes.cast(fn, ctypes.c_void_p).value)
 
         self.unicode = bare(raw.FPDFText_GetUnicode, ctypes.c_uint)
         self.box = bare(raw.FPDFText_GetLooseCharBox, ctypes.c_int)
@@ -223,11 +222,13 @@ _Char = tuple[int, float, float, float, float, str]  # index, loose box (left, b
 _Part = tuple[int, float, float | None, list[_Char]]  # quarter turns, font size, baseline (None: per char), chars
 
 
-def _chars(textpage: Any, raw: Any, page: tuple[float, float, float, float]) -> tuple[list[_Part], int]:
-    """The page's characters in runs that share a direction, size and baseline; the page's main text direction.
+def _page_glyphs(textpage: Any, raw: Any, page: tuple[float, float, float, float]) -> tuple[list[Glyph], int]:
+    """The page's characters as glyphs in top-down space, and the page's main text direction (quarter turns).
 
-    The angle, font size and baseline are the text object's, so they are read once per run of characters
-    from one object; only the box is read per character (the baseline per character when it varies).
+    Characters are read in runs that share a text object: the angle, font size and baseline are the object's,
+    so they are read once per run; only the box is read per character (the baseline too where it varies).
+    The glyphs are made as the runs are read, for upright text on an upright page (nearly all text); a page
+    whose text mostly runs another way is turned afterwards, by :func:`_turned`.
     """
     api = _bare(raw)
     px0, py0, px1, py1 = page
@@ -235,8 +236,8 @@ def _chars(textpage: Any, raw: Any, page: tuple[float, float, float, float]) -> 
     n = raw.FPDFText_CountChars(tp)
     text = _page_text(tp, n, api)
     keep = _KEEP
-    rect = raw.FS_RECTF()
-    prect = ctypes.byref(rect)
+    rect = (ctypes.c_float * 4)()  # FS_RECTF: left, top, right, bottom
+    prect, floats = ctypes.byref(rect), memoryview(rect).cast("B").cast("f")
     get_box, is_generated = api.box, api.is_generated
     text_object = api.text_object or (lambda tp, i: None)  # pdfium before GetTextObject: every char on its own
     runs: list[tuple[int | None, list[_Char]]] = []  # (text object, its characters) in page order
@@ -253,7 +254,7 @@ def _chars(textpage: Any, raw: Any, page: tuple[float, float, float, float]) -> 
             continue
         if not get_box(tp, i, prect):
             continue
-        left, bottom, right, top = rect.left, rect.bottom, rect.right, rect.top
+        left, top, right, bottom = floats
         if right - left <= 0 and top - bottom <= 0:
             continue
         if right < px0 or left > px1 or top < py0 or bottom > py1:
@@ -265,36 +266,66 @@ def _chars(textpage: Any, raw: Any, page: tuple[float, float, float, float]) -> 
         run.append((i, left, bottom, right, top, ch))
     parts: list[_Part] = []
     turns = [0, 0, 0, 0]
-    ox, oy = ctypes.c_double(), ctypes.c_double()
-    pox, poy = ctypes.byref(ox), ctypes.byref(oy)
-    get_origin, get_size, get_angle = api.origin, api.size, api.angle
-    get_matrix = api.matrix
-    fm = raw.FS_MATRIX()
-    pfm = ctypes.byref(fm)
-    for obj, run in runs:
-        for part in [run] if obj is not None else [[c] for c in run]:
-            first = part[0][0]
+    out: list[Glyph] = []
+    add = out.append
+    x0, y1 = px0, py1
+    origin = (ctypes.c_double * 2)()  # x, y
+    porigin = ctypes.byref(origin)
+    pox, poy = porigin, ctypes.byref(origin, ctypes.sizeof(ctypes.c_double))
+    xy = memoryview(origin).cast("B").cast("d")
+    get_origin, get_size, get_angle, get_matrix = api.origin, api.size, api.angle, api.matrix
+    fm = (ctypes.c_float * 6)()  # FS_MATRIX: a, b, c, d, e, f
+    pfm, mview = ctypes.byref(fm), memoryview(fm).cast("B").cast("f")
+    half_pi, two_pi, hypot, atan2 = math.pi / 2, 2 * math.pi, math.hypot, math.atan2
+    for _obj, part in runs:  # a run without a text object (pdfium before GetTextObject) is one character
+        first = part[0][0]
+        size = get_size(tp, first)
+        # the size pdfium gives is the font's size before the text matrix: WPS sets 319 pt type scaled by
+        # 0.05, so the size on the page is the font size times the length of the matrix's upright vector;
+        # the direction is the matrix's too (pdfium's FPDFText_GetCharAngle is atan2(-b, a) of it)
+        if get_matrix is not None and get_matrix(tp, first, pfm):
+            ma, mb, mc, md, _me, _mf = mview
+            scale = hypot(mc, md)
+            if scale > 0:
+                size *= scale
+            if mb == 0 and ma > 0:  # upright, as nearly all text is
+                q = 0
+            else:
+                angle = atan2(-mb, ma)
+                q = round((angle if angle >= 0 else angle + two_pi) / half_pi) % 4
+        else:
             angle = get_angle(tp, first)
-            q = round(angle / (math.pi / 2)) % 4 if angle >= 0 else 0
-            turns[q] += len(part)
-            # the baseline: one for the run when its two ends agree (straight text), else per character
-            get_origin(tp, first, pox, poy)
-            base: float | None = oy.value if q == 0 or q == 2 else ox.value
-            if len(part) > 1:
-                get_origin(tp, part[-1][0], pox, poy)
-                if (oy.value if q == 0 or q == 2 else ox.value) != base:
-                    base = None
-            size = get_size(tp, first)
-            # the size pdfium gives is the font's size before the text matrix: WPS sets 319 pt type scaled by
-            # 0.05, so the size on the page is the font size times the length of the matrix's upright vector
-            if get_matrix is not None and get_matrix(tp, first, pfm):
-                scale = math.hypot(fm.c, fm.d)
-                if scale > 0:
-                    size *= scale
-            if len(part) == 1 or q % 2:
+            q = round(angle / half_pi) % 4 if angle >= 0 else 0
+        turns[q] += len(part)
+        # the baseline: one for the run when its two ends agree (straight text), else per character
+        get_origin(tp, first, pox, poy)
+        base: float | None = xy[1] if q == 0 or q == 2 else xy[0]
+        if len(part) > 1:
+            get_origin(tp, part[-1][0], pox, poy)
+            if (xy[1] if q == 0 or q == 2 else xy[0]) != base:
+                base = None
+            if q % 2:
                 part = _sane_boxes(tp, api, part, size)
-            parts.append((q, size, base, part))
-    return parts, max(range(4), key=lambda q: turns[q])
+        else:
+            _i, left, bottom, right, top, _ch = part[0]
+            if right - left > 3 * size or top - bottom > 3 * size:
+                part = _sane_boxes(tp, api, part, size)
+        parts.append((q, size, base, part))
+        if q or base is None:
+            out.extend(_turned(tp, api, [(q, size, base, part)], 0, (x0, y1, 0.0, 0.0)))
+            continue
+        # upright text on an upright page: one expression per character.  Tight boxes differ per glyph
+        # (a hyphen sits low, 一 in the middle): a glyph spans its line from the baseline by the font size
+        # instead, so that characters of one line share one vertical extent
+        for _i, left, bottom, right, top, ch in part:
+            tall, wide = top - bottom, right - left
+            least = tall if tall <= wide else wide
+            em = size if size >= least else least
+            add(Glyph(left - x0, y1 - (base + 0.88 * em), right - x0, y1 - (base - 0.12 * em), ch))
+    quadrant = max(range(4), key=lambda q: turns[q])
+    if quadrant:
+        out = _turned(tp, api, parts, quadrant, (x0, y1, px1 - px0, py1 - py0))
+    return out, quadrant
 
 
 def _sane_boxes(tp: Any, api: _Bare, part: list[_Char], size: float) -> list[_Char]:
@@ -318,30 +349,17 @@ def _sane_boxes(tp: Any, api: _Bare, part: list[_Char], size: float) -> list[_Ch
     return out
 
 
-def _glyphs(
-    textpage: Any, raw: Any, parts: list[_Part], quadrant: int, page: tuple[float, float, float, float]
+def _turned(
+    tp: Any, api: _Bare, parts: list[_Part], quadrant: int, page: tuple[float, float, float, float]
 ) -> list[Glyph]:
-    """The characters as glyphs in top-down space, turned by ``quadrant`` so that the text runs left to right.
-
-    Tight boxes differ per glyph (a hyphen sits low, 一 in the middle): a glyph spans its line from the
-    baseline by the font size instead, so that characters of one line share one vertical extent.  Upright
-    text on an upright page, nearly all of it, is worked out in one expression per character.
-    """
+    """Glyphs of runs in any direction, turned by ``quadrant`` so that the page's text runs left to right."""
     x0, y1, w, h = page
-    tp = textpage.raw
-    get_origin = _bare(raw).origin
+    get_origin = api.origin
     ox, oy = ctypes.c_double(), ctypes.c_double()
     pox, poy = ctypes.byref(ox), ctypes.byref(oy)
     out: list[Glyph] = []
     add = out.append
     for q, size, base, part in parts:
-        if quadrant == 0 and q == 0 and base is not None:
-            for _i, left, bottom, right, top, ch in part:
-                tall, wide = top - bottom, right - left
-                least = tall if tall <= wide else wide
-                em = size if size >= least else least
-                add(Glyph(left - x0, y1 - (base + 0.88 * em), right - x0, y1 - (base - 0.12 * em), ch))
-            continue
         across = q == 0 or q == 2  # the baseline is horizontal
         # the glyphs' tops point up (q 0), to +x (q 1: text runs downwards), down (q 2) or to -x (q 3)
         below, above = (0.12, 0.88) if q == 0 or q == 1 else (0.88, 0.12)
