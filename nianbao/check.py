@@ -311,9 +311,7 @@ ALL_RULES = (*RULES, *PARSER_RULES, *CROSS_RULES, *AGGREGATE_RULES)
 
 def rule_table() -> list[tuple[str, str, str]]:
     """(rule id, severity, holds when) for every rule, for the docs: arithmetic rules first."""
-    rows = [
-        (rid, _SEVERITY.get(rid, "error"), (fn.__doc__ or "").strip().splitlines()[0]) for rid, fn in RULES.items()
-    ]
+    rows = [(rid, _SEVERITY.get(rid, "error"), (fn.__doc__ or "").strip().splitlines()[0]) for rid, fn in RULES.items()]
     extra = {**PARSER_RULES, **CROSS_RULES, **AGGREGATE_RULES}
     return rows + [(rid, sev, holds) for rid, (sev, holds) in extra.items()]
 

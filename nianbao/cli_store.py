@@ -53,9 +53,9 @@ TIMEOUT_HELP = (
 
 def timeout_option(fn: Callable[..., None]) -> Callable[..., None]:
     """--timeout: the per-file time limit of the batch (nianbao.batch), for every command that parses files."""
-    return click.option(
-        "--timeout", type=click.FloatRange(min=0, min_open=True), metavar="SECONDS", help=TIMEOUT_HELP
-    )(fn)
+    return click.option("--timeout", type=click.FloatRange(min=0, min_open=True), metavar="SECONDS", help=TIMEOUT_HELP)(
+        fn
+    )
 
 
 @contextmanager

@@ -459,18 +459,22 @@ def join_wrapped_numbers(rows: list[list[Glyph]]) -> list[list[Glyph]]:
 
     centre: dict[int, float] = {}  # text row -> the mean centre of its characters
 
-    def owner(piece: list[Glyph], k: int) -> int:
-        """The nearest row-carrying line to a piece on text row ``k`` (looked for a few lines around it)."""
+    def owners(piece: list[Glyph], k: int) -> set[int]:
+        """The nearest row-carrying lines to a piece on text row ``k`` (looked for a few lines around it): one,
+        or two as near as each other (a piece half-way between two rows, as a fixed-width dump sets it)."""
         cy = sum(g.cy for g in piece) / len(piece)
-        best, gap = -1, 0.0
+        best: set[int] = set()
+        gap = 0.0
         for i in range(max(0, k - 4), min(len(rows), k + 5)):
             if not is_anchor(i):
                 continue
             c = centre.get(i)
             if c is None:
                 c = centre[i] = sum(g.cy for g in rows[i]) / len(rows[i])
-            if best < 0 or abs(c - cy) < gap:
-                best, gap = i, abs(c - cy)
+            if not best or abs(c - cy) < gap:
+                best, gap = {i}, abs(c - cy)
+            elif abs(c - cy) == gap:
+                best.add(i)
         return best
 
     taken: set[int] = set()  # ids of glyphs moved into a joined number
@@ -480,14 +484,15 @@ def join_wrapped_numbers(rows: list[list[Glyph]]) -> list[list[Glyph]]:
             if id(w[0]) in taken:
                 continue
             chain, cur, k = [w], w, i
-            home = -2  # owner(w, i), asked only when a piece below is found
+            home: set[int] | None = None  # owners(w, i), asked only when a piece below is found
             while True:
                 nxt = _below(rows, digit, k, cur, everything)
                 if nxt is None:
                     break
-                if home == -2:
-                    home = owner(w, i)
-                if owner(nxt[1], nxt[0]) != home:
+                if home is None:
+                    home = owners(w, i)
+                there = owners(nxt[1], nxt[0])
+                if not (home & there or home == there):  # the same row's, or both far from any row
                     break
                 k, cur = nxt
                 chain.append(cur)
@@ -495,6 +500,10 @@ def join_wrapped_numbers(rows: list[list[Glyph]]) -> list[list[Glyph]]:
                 continue
             lines = [_row_of(rows, p) for p in chain]
             if all(labelled[r] for r in lines):
+                continue
+            # pieces with a line between them hold that line's row between them: its other cells are there
+            # (a dump sets 248 | row | 3); a line between with no number is a row label, not the rest of a row
+            if any(b - a >= 2 and not any(digit[j] for j in range(a + 1, b)) for a, b in pairwise(lines)):
                 continue
             taken.update(id(g) for p in chain for g in p)
             moves.append((_target(rows, lines, chain), chain[0], chain[1:]))

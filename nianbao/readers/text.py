@@ -6,6 +6,7 @@ import codecs
 import re
 
 from ..errors import UnreadableFile
+from .fixed import is_fixed_width, read_fixed_width
 
 TEXT_SUFFIXES = ("txt", "text", "md", "csv", "tsv", "")
 # Control characters other than tab, newline, carriage return and form feed betray a binary file.
@@ -76,4 +77,7 @@ class TextReader:
         return True
 
     def read(self, data: bytes, suffix: str) -> tuple[str, bool, tuple[str, ...]]:
-        return decode(data), False, ()
+        text = decode(data)
+        if is_fixed_width(text):
+            return read_fixed_width(text), False, ("fixed-width",)
+        return text, False, ()
