@@ -144,3 +144,18 @@ def test_generated_pdfs_through_pdftotext_layout(tmp_path: Path) -> None:
     # wrong values left: a number wrapped across a page break, and rows whose label is set vertically beside
     # another's (三/、/本 as a column) -- far fewer than when the dump is split by its spaces
     assert wrong["as pages"] * 4 <= wrong["split by spaces"]
+
+
+def test_digit_soup_as_wide_as_a_dump_may_be_is_no_hang() -> None:
+    """The most a dump may hold (the size and width limits of readers/fixed.py), all numbers: read in seconds."""
+    import time
+
+    from nianbao.readers.fixed import MAX_CHARS, MAX_WIDTH
+
+    line = ("0  1   " * (MAX_WIDTH // 7)).rstrip()
+    data = "\n".join([line] * (MAX_CHARS // (len(line) + 1))).encode()
+    assert is_fixed_width(data.decode())
+    start = time.perf_counter()
+    report = nianbao.parse_bytes(data, "soup.txt")
+    assert time.perf_counter() - start < 10
+    assert report.findings  # no report in it: said, not guessed

@@ -25,8 +25,10 @@ H = 10.0
 LINE_BOX = H / 0.6
 W = 0.55 * LINE_BOX
 _ALIGNED = re.compile(r"\S {3,}\S")
-MAX_CHARS = 200_000  # a longer dump is read as plain lines: a glyph a character would cost too much
+MAX_CHARS = 60_000  # a longer dump is read as plain lines: a glyph a character would cost too much
 MIN_ALIGNED_LINES = 12
+PAGE_LINES = 100  # lines of one page at most (a printed A4 page has some 50)
+MAX_WIDTH = 300  # characters of a line at most (a landscape page in small type has some 200)
 
 
 def is_fixed_width(text: str) -> bool:
@@ -35,7 +37,7 @@ def is_fixed_width(text: str) -> bool:
     if len(text) > MAX_CHARS:
         return False
     lines = [ln for ln in text.split("\n") if ln.strip()]
-    if not lines:
+    if not lines or max(len(ln) for ln in lines) > MAX_WIDTH:
         return False
     aligned = sum(1 for ln in lines if _ALIGNED.search(ln.strip()))
     celled = sum(1 for ln in lines if "\t" in ln or ln.count("|") >= 2)
@@ -49,8 +51,7 @@ def fixed_pages(text: str) -> list[PageLayout]:
     need not line up with the next one's.
     """
     pages = []
-    for page in text.split("\f"):
-        lines = page.split("\n")
+    for lines in _page_lines(text):
         glyphs = []
         for n, line in enumerate(lines):
             top = n * H - (LINE_BOX - H) / 2
@@ -60,6 +61,22 @@ def fixed_pages(text: str) -> list[PageLayout]:
         if glyphs:
             pages.append(PageLayout(max(len(line) for line in lines) * W, len(lines) * H, glyphs, []))
     return pages
+
+
+def _page_lines(text: str) -> list[list[str]]:
+    """The lines of each page; a page longer than a printed one (a dump without form feeds) is cut into
+    pieces of at most PAGE_LINES lines, at a blank line where one is near, so that the layout's work
+    stays in proportion to the text."""
+    out = []
+    for page in text.split("\f"):
+        lines = page.split("\n")
+        while len(lines) > PAGE_LINES:
+            blank = [i for i in range(PAGE_LINES // 2, PAGE_LINES) if not lines[i].strip()]
+            cut = blank[-1] if blank else PAGE_LINES
+            out.append(lines[:cut])
+            lines = lines[cut:]
+        out.append(lines)
+    return out
 
 
 def read_fixed_width(text: str) -> str:
