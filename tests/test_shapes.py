@@ -293,3 +293,16 @@ def test_html_table_whose_rows_span_columns_differently():
     assert r.tables["appeals"]["litigation_direct"]["total"] == 9
     assert r.tables["appeals"]["litigation_after_review"]["total"] is None
     assert not any(f.rule == "appeals.group_total" for f in r.findings)
+
+
+def test_a_number_after_the_next_sub_tables_caption_is_not_the_row_before_it():
+    """pdftotext's default mode sets a table column by column: 规范性文件 is followed by the next sub-table's
+    caption and header and then 914, which is 行政许可's (its label comes later).  The caption ends the row:
+    914 split as 9|1|4 into 规范性文件 was a wrong value."""
+    active = "\n".join(
+        ["第二十条第（一）项", "信息内容", "规章", "本年新制作数量", "1", "规范性文件", "第二十条第（五）项",
+         "信息内容", "处理决定数量", "914", "行政许可", "第二十条第（六）项", "信息内容", "行政处罚"]
+    )  # fmt: skip
+    r = parse(report_text(ROWS_2019).replace(ACTIVE, active + "\n"))
+    assert r.tables["active"]["normative_documents"] == {"made": None, "published": None, "total_public": None}
+    assert 914 not in r.tables["active"]["normative_documents"].values()

@@ -18,12 +18,17 @@ from itertools import combinations
 from .. import formats
 from ..formats import Row
 from ..model import Finding
+from ..readers.normalize import label_key
 from . import solve
 from .cells import BLANK, LABEL, NUMBER, PROSE, Token
 from .numbers import Part, Value, resolve, scale, tidy, whole
 from .rows import RowCells, align_by_sequence, near_row
 
 _ALL_REQUEST_ROWS = formats.REQUEST_ROWS
+# the captions of section 二's sub-tables (第二十条第（五）项), as label keys
+_CAPTION = re.compile(
+    "|".join(sorted({re.escape(label_key(c)) for groups in formats.ACTIVE_GROUPS.values() for c, _ in groups}))
+)
 _PATTERNS: dict[str, list[tuple[str, re.Pattern[str]]]] = {}
 
 
@@ -83,7 +88,13 @@ def match_rows(tokens: Sequence[Token], table: str, rows: Sequence[Row]) -> dict
             after_noise = False
         if run:
             text = "".join(r.text for r in run)
-            key = name_row(text, table)
+            captions = list(_CAPTION.finditer(text))
+            if (
+                captions
+            ):  # a sub-table's caption (第二十条第（五）项) ends the row before it: only labels after it count
+                text = text[captions[-1].end() :]
+                current = None
+            key = name_row(text, table) if text else None
             if key is None and t.kind == NUMBER and t.line == run[-1].line:
                 key, more = _wrapped_label(tokens, idx, text, table)
                 skip.update(more)
