@@ -148,11 +148,11 @@ def split_words(row: list[Glyph], size: float, *, split_cells: bool = True) -> l
     """A row's cells: characters split by wide gaps (narrower ones next to a number)."""
     words: list[list[Glyph]] = []
     prev: Glyph | None = None
+    number_gap, cell_gap = NUMBER_GAP * size, CELL_GAP * size  # NUMBER_GAP < CELL_GAP: no split below it
     for g in row:
         if prev is not None and split_cells:
             gap = g.x0 - prev.x1
-            numeric = prev.text.isdigit() or g.text.isdigit() or g.text in "-+"
-            if gap > CELL_GAP * size or (numeric and gap > NUMBER_GAP * size):
+            if gap > number_gap and (gap > cell_gap or prev.text.isdigit() or g.text.isdigit() or g.text in "-+"):
                 words.append([])
         if not words:
             words.append([])
