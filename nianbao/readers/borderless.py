@@ -477,6 +477,22 @@ def join_wrapped_numbers(rows: list[list[Glyph]]) -> list[list[Glyph]]:
                 best.add(i)
         return best
 
+    below: dict[int, tuple[int, list[Glyph]] | None] = {}  # id of a piece's first glyph -> the piece under it
+    known: dict[int, set[int]] = {}  # id of a piece's first glyph -> its owners
+
+    def under(k: int, piece: list[Glyph]) -> tuple[int, list[Glyph]] | None:
+        """_below, asked once a piece: every piece may start a chain, and chains share their pieces."""
+        key = id(piece[0])
+        if key not in below:
+            below[key] = _below(rows, digit, k, piece, everything)
+        return below[key]
+
+    def owners_of(piece: list[Glyph], k: int) -> set[int]:
+        key = id(piece[0])
+        if key not in known:
+            known[key] = owners(piece, k)
+        return known[key]
+
     taken: set[int] = set()  # ids of glyphs moved into a joined number
     moves: list[tuple[int, list[Glyph], list[list[Glyph]]]] = []  # (target row, upper piece, lower pieces)
     for i, ws in enumerate(digit):
@@ -484,26 +500,31 @@ def join_wrapped_numbers(rows: list[list[Glyph]]) -> list[list[Glyph]]:
             if id(w[0]) in taken:
                 continue
             chain, cur, k = [w], w, i
+            lines = [i]  # the text row of each piece
             home: set[int] | None = None  # owners(w, i), asked only when a piece below is found
             while True:
-                nxt = _below(rows, digit, k, cur, everything)
+                nxt = under(k, cur)
                 if nxt is None:
                     break
                 if home is None:
-                    home = owners(w, i)
-                there = owners(nxt[1], nxt[0])
+                    home = owners_of(w, i)
+                there = owners_of(nxt[1], nxt[0])
                 if not (home & there or home == there):  # the same row's, or both far from any row
                     break
                 k, cur = nxt
                 chain.append(cur)
+                lines.append(k)
             if len(chain) < 2:
                 continue
-            lines = [_row_of(rows, p) for p in chain]
             if all(labelled[r] for r in lines):
                 continue
-            # pieces with a line between them hold that line's row between them: its other cells are there
-            # (a dump sets 248 | row | 3); a line between with no number is a row label, not the rest of a row
-            if any(b - a >= 2 and not any(digit[j] for j in range(a + 1, b)) for a, b in pairwise(lines)):
+            # pieces with a line between them hold that line's row between them (a dump sets 248 | row | 3):
+            # the row's other cells are on the line between (one with no number is a row label), and the
+            # upper piece's line is no whole row of its own (a row's last cell above, the next row's below)
+            if any(
+                b - a >= 2 and (len(digit[a]) >= widest or not any(digit[j] for j in range(a + 1, b)))
+                for a, b in pairwise(lines)
+            ):
                 continue
             taken.update(id(g) for p in chain for g in p)
             moves.append((_target(rows, lines, chain), chain[0], chain[1:]))
@@ -515,11 +536,6 @@ def join_wrapped_numbers(rows: list[list[Glyph]]) -> list[list[Glyph]]:
     for r in out:
         r.sort(key=lambda g: g.x0)
     return [r for r in out if r]
-
-
-def _row_of(rows: list[list[Glyph]], piece: list[Glyph]) -> int:
-    first = piece[0]
-    return next(i for i, r in enumerate(rows) if any(g is first for g in r))
 
 
 def _below(
