@@ -306,3 +306,16 @@ def test_a_number_after_the_next_sub_tables_caption_is_not_the_row_before_it():
     r = parse(report_text(ROWS_2019).replace(ACTIVE, active + "\n"))
     assert r.tables["active"]["normative_documents"] == {"made": None, "published": None, "total_public": None}
     assert 914 not in r.tables["active"]["normative_documents"].values()
+
+
+def test_a_table_set_column_by_column_gives_no_row_its_numbers():
+    """pdftotext's default mode can set table 三 column by column: the row labels first, then each column's
+    heading and its numbers.  The numbers after “(一)予以公开 (二)部分公开 自然人 商业企业 …” are a column's,
+    not (二)'s: they stay null."""
+    block = ["（一）予以公开", "（二）部分公开", "自然人", "商业企业", "科研机构", "社会公益组织", "法律服务机构"]
+    numbers = ["63", "3", "0", "0", "0", "0", "66"]  # they even sum like a row
+    rows = [*ROWS_2019[:2], *[(cell, "") for cell in block + numbers], *ROWS_2019[4:]]
+    r = parse(report_text(rows, sep="\n"))
+    assert set(r.tables["requests"]["partially_granted"].values()) == {None}
+    assert set(r.tables["requests"]["granted"].values()) == {None}
+    assert r.tables["requests"]["new_received"]["total"] == 3

@@ -55,6 +55,21 @@ def name_row(run: str, table: str) -> str | None:
     return near_row(run, _ROWSETS[table])
 
 
+# the requests table's column headings but 其他/总计 (words of row labels too), as label keys
+_REQUEST_HEADINGS = re.compile("|".join(label_key(c.label) for c in formats.REQUEST_COLUMNS[:5]))
+
+
+def _column_block(run: str, table: str) -> bool:
+    """Does a run of label text name two rows and then give the columns' headings?  Then the numbers after it
+    are the table set column by column (a converter's one-cell-a-paragraph text), not the last row's."""
+    headings = list(_REQUEST_HEADINGS.finditer(run))
+    if len(headings) < 2:
+        return False
+    before = run[: headings[0].start()]
+    named = {key for key, pat in _patterns(table, _ROWSETS[table]) if pat.search(before)}
+    return len(named) >= 2
+
+
 def match_rows(tokens: Sequence[Token], table: str, rows: Sequence[Row]) -> dict[str, RowCells]:
     """Collect, for every row named in ``tokens``, the number and blank cells that follow its label."""
     _ROWSETS.setdefault(table, rows)
@@ -95,6 +110,8 @@ def match_rows(tokens: Sequence[Token], table: str, rows: Sequence[Row]) -> dict
                 text = text[captions[-1].end() :]
                 current = None
             key = name_row(text, table) if text else None
+            if key is not None and table == "requests" and _column_block(text, table):
+                key, current = None, None
             if key is None and t.kind == NUMBER and t.line == run[-1].line:
                 key, more = _wrapped_label(tokens, idx, text, table)
                 skip.update(more)
