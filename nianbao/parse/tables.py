@@ -104,9 +104,8 @@ def match_rows(tokens: Sequence[Token], table: str, rows: Sequence[Row]) -> dict
         if run:
             text = "".join(r.text for r in run)
             captions = list(_CAPTION.finditer(text))
-            if (
-                captions
-            ):  # a sub-table's caption (第二十条第（五）项) ends the row before it: only labels after it count
+            if captions:
+                # a sub-table's caption (第二十条第（五）项) ends the row before it: only labels after it count
                 text = text[captions[-1].end() :]
                 current = None
             key = name_row(text, table) if text else None
