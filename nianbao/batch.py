@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import threading
 import time
 from collections import deque
 from collections.abc import Iterable, Iterator
@@ -86,17 +87,17 @@ def timed_out(path: str, timeout: float, data: bytes | str | None = None) -> Rep
     )
 
 
-def _outcome(path: str, future: Future, timeout: float) -> Report:
+def _outcome(path: str, future: Future, timeout: float, data: bytes | None = None) -> Report:
     """The report a worker returned, or why there is none (timed out, worker died)."""
     from pebble import ProcessExpired
 
     try:
         return future.result()
     except FutureTimeout:
-        return timed_out(path, timeout)
+        return timed_out(path, timeout, data)
     except ProcessExpired as e:  # the worker died (a decoder crashed, memory ran out)
         said = f"解析时工作进程异常退出，无法读取该文件 (the worker process died: exit code {e.exitcode})"
-        return unreadable(path, UnreadableFile(said, path=path), None)
+        return unreadable(path, UnreadableFile(said, path=path), data)
     except Exception as e:  # parse_one does not raise; a bug propagates when debugging
         if os.environ.get(DEBUG_ENV):
             raise
@@ -126,6 +127,35 @@ def _parse_on_processes(files: list[str], workers: int, timeout: float) -> Itera
 def parse_read_checked(data: bytes | str, name: str) -> Report:
     """What a remote worker runs: the bytes travel with the task, so workers need no shared disk."""
     return checked(parse_read(data, name))
+
+
+class ParsePool:
+    """Worker processes kept for a server's lifetime, started at the first file: each file is parsed in one
+    within ``timeout`` seconds, so that a file that would hang pdfium or a decoder costs its sender a
+    finding and the server a worker, never a request held for ever."""
+
+    def __init__(self, workers: int = 0, timeout: float = FILE_TIMEOUT) -> None:
+        self.workers = workers or min(4, os.cpu_count() or 1)
+        self.timeout = timeout
+        self._pool: Any = None
+        self._lock = threading.Lock()
+
+    def parse(self, data: bytes, name: str) -> Report:
+        """The checked report of ``data`` (named ``name``), or a finding saying why there is none."""
+        from pebble import ProcessPool
+
+        with self._lock:
+            if self._pool is None:
+                self._pool = ProcessPool(max_workers=self.workers)
+            future = self._pool.schedule(parse_read_checked, (data, name), timeout=self.timeout)
+        return _outcome(name, future, self.timeout, data)
+
+    def close(self) -> None:
+        with self._lock:
+            if self._pool is not None:
+                self._pool.stop()
+                self._pool.join()
+                self._pool = None
 
 
 @contextlib.contextmanager

@@ -411,3 +411,18 @@ def test_serve_command_refuses_clearly(tmp_path, monkeypatch):
     for result, words in cases:
         assert result.exit_code == 1 and result.output.startswith("Error: ") and words in result.output, result.output
         assert "Traceback" not in result.output
+
+
+def test_an_upload_that_parses_too_long_is_given_up_and_stored_with_its_reason(corpus):
+    """Uploads are parsed in worker processes with a time limit: a file over it is stored with a finding
+    saying so, the request answers, and the server goes on parsing the next upload."""
+    app = make_app(corpus, WebSettings(token=TOKEN, limits=Limits(), parse_timeout=0.5))
+    with TestClient(app, raise_server_exceptions=False) as client:  # `with`: the workers stop with the app
+        slow = ("行政许可\t12\t3\t4\n" * 200_000).encode()  # some seconds of parsing
+        resp = upload(client, [("slow.txt", slow)])
+        assert resp.status_code == 201, resp.text
+        rid = resp.json()["ids"][0]
+        findings = client.get(f"/api/reports/{rid}").json()["findings"]
+        assert any(f["rule"] == "source.unreadable" and "0.5" in f["message"] for f in findings), findings
+        ok = upload(client, [(r.name, r.data) for r in synth(1, seed=12)])
+        assert ok.status_code == 201 and ok.json()["items"][0]["errors"] == 0

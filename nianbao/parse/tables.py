@@ -159,7 +159,10 @@ def _wrapped_label(tokens: Sequence[Token], idx: int, text: str, table: str) -> 
     if j == len(tokens):
         return None, []
     nxt = tokens[j].line
-    cont = [k for k in range(j, len(tokens)) if tokens[k].line == nxt]
+    end = j
+    while end < len(tokens) and tokens[end].line == nxt:  # tokens come in line order: the next line's run
+        end += 1
+    cont = list(range(j, end))
     if not all(tokens[k].kind == LABEL for k in cont):
         return None, []
     key = name_row(text + "".join(tokens[k].text for k in cont), table)

@@ -7,11 +7,12 @@ the API and a page to the browser, never a traceback.
 
 from __future__ import annotations
 
+import contextlib
 import io
 import json
 import logging
 import threading
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Annotated, Any
@@ -29,6 +30,7 @@ from starlette.exceptions import HTTPException
 from starlette.middleware.sessions import SessionMiddleware
 
 from .. import __version__
+from ..batch import FILE_TIMEOUT, ParsePool
 from ..errors import NianbaoError, StoreError
 from ..model import Report
 from . import i18n
@@ -57,6 +59,7 @@ class WebSettings:
     limits: Limits = field(default_factory=Limits)
     title: str | None = None
     private: bool = False
+    parse_timeout: float = FILE_TIMEOUT  # seconds an uploaded file may take to parse, in a worker process
 
 
 @dataclass(frozen=True)
@@ -131,8 +134,15 @@ def make_app(corpus: Any, settings: WebSettings | None = None) -> FastAPI:
     # The whole corpus's chart sums, kept up to date by uploads (reports with ids up to ``max_id`` are in).
     whole: dict[str, Any] = {"sums": None, "max_id": 0}
     charts_lock = threading.Lock()
+    parser = ParsePool(timeout=settings.parse_timeout)
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        yield
+        parser.close()  # the upload workers go with the server
 
     app = FastAPI(
+        lifespan=lifespan,
         title=settings.title or "nianbao",
         version=__version__,
         description="政府信息公开工作年度报告库：上传、检查、检索、图表、比较、汇总、导出。"
@@ -273,7 +283,6 @@ def make_app(corpus: Any, settings: WebSettings | None = None) -> FastAPI:
 
     def store_files(files: list[tuple[str, bytes]]) -> list[dict[str, Any]]:
         """Parse and store each file; a file that cannot be read is stored with its finding, like ingest."""
-        from .. import parse_bytes
         from ..check import checked
 
         if not files:
@@ -288,9 +297,8 @@ def make_app(corpus: Any, settings: WebSettings | None = None) -> FastAPI:
                         report = checked(Report.from_dict(d))
                 except (ValueError, KeyError, TypeError, AttributeError):
                     report = None
-            if report is None:
-                with PDFIUM_LOCK:  # one parse at a time: PDFium is not thread-safe (and parsing holds the GIL)
-                    report = parse_bytes(data, name)
+            if report is None:  # parsed in a worker process, within the time limit
+                report = parser.parse(data, name)
             with write_lock:
                 id = corpus.add(report, data)  # the store files it under the region its organ's name states
                 chart_cache.clear()
