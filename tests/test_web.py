@@ -426,3 +426,25 @@ def test_an_upload_that_parses_too_long_is_given_up_and_stored_with_its_reason(c
         assert any(f["rule"] == "source.unreadable" and "0.5" in f["message"] for f in findings), findings
         ok = upload(client, [(r.name, r.data) for r in synth(1, seed=12)])
         assert ok.status_code == 201 and ok.json()["items"][0]["errors"] == 0
+
+
+def test_failed_logins_are_throttled_per_address(client):
+    """Five wrong tokens from one address: the sixth try, even with the right token, waits (429, Retry-After)."""
+    csrf = re.search(r'name="csrf" value="([^"]+)"', client.get("/login").text).group(1)
+    for _ in range(5):
+        assert client.post("/login", data={"token": "guess", "csrf": csrf}).status_code == 401
+    resp = client.post("/login", data={"token": TOKEN, "csrf": csrf}, follow_redirects=False)
+    assert resp.status_code == 429 and 0 < int(resp.headers["Retry-After"]) <= 300
+    assert "登录失败次数过多" in resp.text
+
+
+def test_login_throttle_forgets_old_failures():
+    from nianbao.web.security import LoginThrottle
+
+    t = LoginThrottle(tries=3, window=60)
+    for at in (0, 1, 2):
+        t.failed("a", now=at)
+    assert t.wait("a", now=3) == 57 and t.wait("b", now=3) == 0
+    assert t.wait("a", now=61) == 0  # the first failure is out of the window
+    t.succeeded("a")
+    assert t.wait("a", now=3) == 0

@@ -34,7 +34,16 @@ from ..batch import FILE_TIMEOUT, ParsePool
 from ..errors import NianbaoError, StoreError
 from ..model import Report
 from . import i18n
-from .security import Guard, WriteRefused, bearer_ok, check_csrf, csrf_token, require_write, session_secret
+from .security import (
+    Guard,
+    LoginThrottle,
+    WriteRefused,
+    bearer_ok,
+    check_csrf,
+    csrf_token,
+    require_write,
+    session_secret,
+)
 from .uploads import Limits, UploadRefused, expand_uploads
 from .views import MAX_PDF_PAGES, PDFIUM_LOCK, ChartSums, pdf_page_png, report_tables, source_view
 
@@ -135,6 +144,7 @@ def make_app(corpus: Any, settings: WebSettings | None = None) -> FastAPI:
     whole: dict[str, Any] = {"sums": None, "max_id": 0}
     charts_lock = threading.Lock()
     parser = ParsePool(timeout=settings.parse_timeout)
+    throttle = LoginThrottle()
 
     @contextlib.asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -236,7 +246,9 @@ def make_app(corpus: Any, settings: WebSettings | None = None) -> FastAPI:
         detail = str(exc.detail)
         lang = lang_of(request)
         message = i18n.text(detail, lang) if detail in i18n.STRINGS else detail
-        return error(request, exc.status_code, message)
+        resp = error(request, exc.status_code, message)
+        resp.headers.update(exc.headers or {})  # Retry-After of a throttled login
+        return resp
 
     @app.exception_handler(RequestValidationError)
     async def validation_error(request: Request, exc: RequestValidationError) -> Response:
@@ -354,11 +366,20 @@ def make_app(corpus: Any, settings: WebSettings | None = None) -> FastAPI:
         check_csrf(request, str(form.get("csrf") or ""))
         if not token:
             raise WriteRefused("read_only_refused", 403)
+        who = request.client.host if request.client else "?"
+        if wait := throttle.wait(who):
+            raise HTTPException(
+                429,
+                f"登录失败次数过多，请 {wait:.0f} 秒后再试 (too many failed logins: try again in {wait:.0f} s)",
+                headers={"Retry-After": f"{wait:.0f}"},
+            )
         given = str(form.get("token") or "")
         import hmac
 
         if not hmac.compare_digest(given.encode(), token.encode()):
+            throttle.failed(who)
             return page(request, "login.html", status=401, failed=True)
+        throttle.succeeded(who)
         request.session["auth"] = True
         request.session.pop("csrf", None)  # a new CSRF token for the logged-in session
         return RedirectResponse("/upload", status_code=303)

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import hmac
 import secrets
+import threading
+import time
 from typing import Any
 
 from starlette.requests import Request
@@ -113,3 +115,33 @@ class Guard:
             return message
 
         await self.app(scope, counted, send_with_headers)
+
+
+class LoginThrottle:
+    """Failed logins counted per client address: after ``tries`` failures within ``window`` seconds, the
+    address must wait until the oldest of them is that old.  The token is long, but a form that answers
+    every guess at once invites guessing; the counts live in memory, as long as the server."""
+
+    def __init__(self, tries: int = 5, window: float = 300.0) -> None:
+        self.tries, self.window = tries, window
+        self._failed: dict[str, list[float]] = {}
+        self._lock = threading.Lock()
+
+    def wait(self, who: str, now: float | None = None) -> float:
+        """Seconds ``who`` must still wait before another try (0: may try now)."""
+        now = time.monotonic() if now is None else now
+        with self._lock:
+            recent = [t for t in self._failed.get(who, []) if now - t < self.window]
+            self._failed[who] = recent
+            return self.window - (now - recent[0]) if len(recent) >= self.tries else 0.0
+
+    def failed(self, who: str, now: float | None = None) -> None:
+        with self._lock:
+            now = time.monotonic() if now is None else now
+            if len(self._failed) > 10_000:  # many addresses: forget those with no recent failure
+                self._failed = {k: v for k, v in self._failed.items() if v and now - v[-1] < self.window}
+            self._failed.setdefault(who, []).append(now)
+
+    def succeeded(self, who: str) -> None:
+        with self._lock:
+            self._failed.pop(who, None)
