@@ -2,7 +2,7 @@
 
 Not a test.  Usage:
 
-    .venv/bin/python bench/bench_pdf.py                 # makes 6 report PDFs with LibreOffice first
+    .venv/bin/python bench/bench_pdf.py                 # makes 12 report PDFs with LibreOffice first
     .venv/bin/python bench/bench_pdf.py a.pdf b.pdf     # or measures the PDFs given
 
 The bare ``get_text_range`` run is the floor: the cost of pdfium parsing the pages and their text, with

@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from .check import checked
-from .errors import MissingDependency, UnreadableFile
+from .errors import MissingDependency, NianbaoError, UnreadableFile
 from .model import Report
 from .parse import parse_path, parse_read, read_file, unreadable
 from .readers import DEBUG_ENV
@@ -129,6 +129,13 @@ def parse_read_checked(data: bytes | str, name: str) -> Report:
     return checked(parse_read(data, name))
 
 
+def read_text(data: bytes, name: str) -> str:
+    """What a worker runs for :meth:`ParsePool.text`."""
+    from .readers import read_bytes
+
+    return read_bytes(data, name).text
+
+
 class ParsePool:
     """Worker processes kept for a server's lifetime, started at the first file: each file is parsed in one
     within ``timeout`` seconds, so that a file that would hang pdfium or a decoder costs its sender a
@@ -142,13 +149,25 @@ class ParsePool:
 
     def parse(self, data: bytes, name: str) -> Report:
         """The checked report of ``data`` (named ``name``), or a finding saying why there is none."""
+        return _outcome(name, self._submit(parse_read_checked, data, name), self.timeout, data)
+
+    def text(self, data: bytes, name: str) -> str | None:
+        """The text the reader gives for ``data`` (a stored source, for its prose); None when it cannot be
+        read, or not in time."""
+        from pebble import ProcessExpired
+
+        try:
+            return self._submit(read_text, data, name).result()
+        except (FutureTimeout, ProcessExpired, NianbaoError, ValueError):
+            return None
+
+    def _submit(self, fn: Any, data: bytes, name: str) -> Future:
         from pebble import ProcessPool
 
         with self._lock:
             if self._pool is None:
                 self._pool = ProcessPool(max_workers=self.workers)
-            future = self._pool.schedule(parse_read_checked, (data, name), timeout=self.timeout)
-        return _outcome(name, future, self.timeout, data)
+            return self._pool.schedule(fn, (data, name), timeout=self.timeout)
 
     def close(self) -> None:
         with self._lock:

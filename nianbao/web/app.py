@@ -45,7 +45,7 @@ from .security import (
     session_secret,
 )
 from .uploads import Limits, UploadRefused, expand_uploads
-from .views import MAX_PDF_PAGES, PDFIUM_LOCK, ChartSums, pdf_page_png, report_tables, source_view
+from .views import MAX_PDF_PAGES, ChartSums, pdf_page_png, report_tables, source_view
 
 HERE = Path(__file__).parent
 PAGE_SIZE = 50
@@ -508,19 +508,18 @@ def make_app(corpus: Any, settings: WebSettings | None = None) -> FastAPI:
         data = _report_bytes(report, fmt, _prose(id) if fmt == "docx" else None)
         return Response(data, media_type=EXPORTS[fmt], headers=_attachment(f"report-{id}.{fmt}"))
 
+    def _source_text(id: int) -> str | None:
+        """The stored source's text, read in an upload worker (within its time limit: a stored file may be
+        one whose parse was given up), for the pages that show or carry the prose."""
+        src = corpus.source(id)
+        return parser.text(src[1], src[0]) if src else None
+
     def _prose(id: int) -> dict[str, str] | None:
         """The prose sections of the stored source, so a DOCX carries them as ``nianbao render`` does."""
-        src = corpus.source(id)
-        if not src:
-            return None
         from ..parse.sections import section_prose
-        from ..readers import read_bytes
 
-        try:
-            with PDFIUM_LOCK:
-                return section_prose(read_bytes(src[1], src[0]).text)
-        except (NianbaoError, ValueError):
-            return None
+        text = _source_text(id)
+        return None if text is None else section_prose(text)
 
     # ------------------------------------------------------------------ selections
     def comparison(request: Request) -> Any:
@@ -535,16 +534,9 @@ def make_app(corpus: Any, settings: WebSettings | None = None) -> FastAPI:
     def _sections(id: int) -> dict[str, str] | None:
         """The text of each section of the stored source, so the comparison covers the prose too."""
         from ..compare import section_texts
-        from ..readers import read_bytes
 
-        src = corpus.source(id)
-        if not src:
-            return None
-        try:
-            with PDFIUM_LOCK:
-                return section_texts(read_bytes(src[1], src[0]).text)
-        except (NianbaoError, ValueError):
-            return None
+        text = _source_text(id)
+        return None if text is None else section_texts(text)
 
     @app.get("/api/compare", tags=["corpus"], summary="Compare two reports (?id=A&id=B)")
     def api_compare(request: Request) -> dict[str, Any]:
