@@ -11,17 +11,19 @@ import os
 import threading
 import time
 from collections import deque
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future
 from concurrent.futures import TimeoutError as FutureTimeout
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from .check import checked
 from .errors import MissingDependency, NianbaoError, UnreadableFile
 from .model import Report
 from .parse import parse_path, parse_read, read_file, unreadable
 from .readers import DEBUG_ENV
+
+T = TypeVar("T")
 
 # Seconds one file may take on a worker (a report takes well under one; a 300-page PDF some tens).
 FILE_TIMEOUT = 120.0
@@ -129,11 +131,14 @@ def parse_read_checked(data: bytes | str, name: str) -> Report:
     return checked(parse_read(data, name))
 
 
-def read_text(data: bytes, name: str) -> str:
-    """What a worker runs for :meth:`ParsePool.text`."""
+def read_text(data: bytes, name: str) -> str | None:
+    """What a worker runs for :meth:`ParsePool.text`: None when the file cannot be read."""
     from .readers import read_bytes
 
-    return read_bytes(data, name).text
+    try:
+        return read_bytes(data, name).text
+    except (NianbaoError, ValueError):
+        return None
 
 
 class ParsePool:
@@ -154,20 +159,26 @@ class ParsePool:
     def text(self, data: bytes, name: str) -> str | None:
         """The text the reader gives for ``data`` (a stored source, for its prose); None when it cannot be
         read, or not in time."""
+        return self.call(read_text, data, name)
+
+    def call(self, fn: Callable[..., T], *args: Any) -> T | None:
+        """``fn(*args)`` run in a worker (a module-level function: it is pickled), within the time limit;
+        None when it runs out of time or its worker dies.  For whatever else reads a stored file (a PDF
+        page's image); ``fn`` says itself what a broken file gives."""
         from pebble import ProcessExpired
 
         try:
-            return self._submit(read_text, data, name).result()
-        except (FutureTimeout, ProcessExpired, NianbaoError, ValueError):
+            return self._submit(fn, *args).result()
+        except (FutureTimeout, ProcessExpired):
             return None
 
-    def _submit(self, fn: Any, data: bytes, name: str) -> Future:
+    def _submit(self, fn: Any, *args: Any) -> Future:
         from pebble import ProcessPool
 
         with self._lock:
             if self._pool is None:
                 self._pool = ProcessPool(max_workers=self.workers)
-            return self._pool.schedule(fn, (data, name), timeout=self.timeout)
+            return self._pool.schedule(fn, args, timeout=self.timeout)
 
     def close(self) -> None:
         with self._lock:

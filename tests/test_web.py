@@ -353,6 +353,7 @@ def test_unreadable_upload_is_stored_with_its_reason(client):
     reason = next(f for f in findings if f["rule"].startswith("source.") and f["severity"] == "error")
     page = client.get(f"/reports/{rid}")
     assert page.status_code == 200 and reason["message"] in page.text
+    assert client.get(f"/reports/{rid}/pages/1.png").status_code == 404  # no page to draw, and no error
     assert client.get(f"/api/reports?rule={reason['rule']}").json()["total"] == 1
 
 
@@ -424,6 +425,8 @@ def test_an_upload_that_parses_too_long_is_given_up_and_stored_with_its_reason(c
         rid = resp.json()["ids"][0]
         findings = client.get(f"/api/reports/{rid}").json()["findings"]
         assert any(f["rule"] == "source.unreadable" and "0.5" in f["message"] for f in findings), findings
+        page = client.get(f"/reports/{rid}")  # its source is read in a worker too, within the same limit
+        assert page.status_code == 200 and "行政许可" in page.text
         ok = upload(client, [(r.name, r.data) for r in synth(1, seed=12)])
         assert ok.status_code == 201 and ok.json()["items"][0]["errors"] == 0
 

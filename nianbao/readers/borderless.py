@@ -495,6 +495,7 @@ def join_wrapped_numbers(rows: list[list[Glyph]]) -> list[list[Glyph]]:
 
     taken: set[int] = set()  # ids of glyphs moved into a joined number
     moves: list[tuple[int, list[Glyph], list[list[Glyph]]]] = []  # (target row, upper piece, lower pieces)
+    touched: set[int] = set()  # the text rows pieces are taken from
     for i, ws in enumerate(digit):
         for w in ws:
             if id(w[0]) in taken:
@@ -527,14 +528,15 @@ def join_wrapped_numbers(rows: list[list[Glyph]]) -> list[list[Glyph]]:
             ):
                 continue
             taken.update(id(g) for p in chain for g in p)
+            touched.update(lines)
             moves.append((_target(rows, lines, chain), chain[0], chain[1:]))
     if not moves:
         return rows
-    out = [[g for g in r if id(g) not in taken] for r in rows]
+    out = list(rows)  # only the rows a move takes from or adds to are rebuilt
+    for j in touched:
+        out[j] = [g for g in rows[j] if id(g) not in taken]
     for target, upper, lower in moves:
-        out[target].extend(_joined(upper, lower, rows[target][0]))
-    for r in out:
-        r.sort(key=lambda g: g.x0)
+        out[target] = sorted(out[target] + _joined(upper, lower, rows[target][0]), key=lambda g: g.x0)
     return [r for r in out if r]
 
 

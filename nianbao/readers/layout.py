@@ -54,7 +54,8 @@ class Glyph:
 
 @dataclass
 class PageLayout:
-    """One page: its size, its characters and its thin ruling boxes (x0, top, x1, bottom)."""
+    """One page: its size, its printed characters (no blanks: readers leave spaces out) and its thin ruling
+    boxes (x0, top, x1, bottom)."""
 
     width: float
     height: float
@@ -498,7 +499,7 @@ def page_items(page: PageLayout) -> tuple[list[Item], bool]:
     """A page's lines and tables in reading order (top to bottom); True when a ruled table was found."""
     from .borderless import rebuild  # it builds on this module's line steps
 
-    rest = [g for g in page.glyphs if g.text.strip()]
+    rest = page.glyphs
     items: list[Item] = []
     for grid in segments_to_grids(page.segments):
         table, rest = _fill_grid(grid, rest)

@@ -69,7 +69,9 @@ def boxes_to_page(
         x0, x1 = min(p[0] for p in quad) / scale, max(p[0] for p in quad) / scale
         top, bottom = min(p[1] for p in quad) / scale, max(p[1] for p in quad) / scale
         step = (x1 - x0) / len(text)
-        glyphs.extend(Glyph(x0 + i * step, top, x0 + (i + 1) * step, bottom, ch) for i, ch in enumerate(text))
+        glyphs.extend(
+            Glyph(x0 + i * step, top, x0 + (i + 1) * step, bottom, ch) for i, ch in enumerate(text) if not ch.isspace()
+        )
     return PageLayout(width / scale, height / scale, glyphs), unsure
 
 

@@ -194,7 +194,7 @@ _KEEP: dict[str, bool] = {}  # character -> is it a glyph to keep (not blank, no
 
 def _keep(ch: str) -> bool:
     u = ord(ch)
-    if u <= 32 or 0xD800 <= u <= 0xDFFF or u in (0xFFFE, 0xFFFF, 0xA0, 0x3000):
+    if u <= 32 or 0xD800 <= u <= 0xDFFF or u in (0xFFFE, 0xFFFF) or ch.isspace():
         return False
     return not unicodedata.category(ch).startswith("C")
 
@@ -210,7 +210,8 @@ def _page_text(tp: Any, n: int, api: _Bare) -> str:
     """The page's characters, one per index: the whole text in one call when it lines up with the indexes."""
     if n <= 0:
         return ""
-    buf = ctypes.create_string_buffer(2 * n + 2)
+    # a buffer of a power-of-two size: ctypes makes (and keeps) an array type for each size asked for
+    buf = (ctypes.c_char * (1 << (2 * n + 2).bit_length()))()
     got = api.text(tp, 0, n, buf)
     text = buf.raw[: 2 * max(got - 1, 0)].decode("utf-16-le", "surrogatepass")
     if len(text) == n:

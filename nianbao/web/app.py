@@ -479,14 +479,15 @@ def make_app(corpus: Any, settings: WebSettings | None = None) -> FastAPI:
         report = get_report(id)
         tables, general = report_tables(report)
         src = corpus.source(id)
-        source = source_view(*src) if src else None
+        source = source_view(*src, parser.call) if src else None
         return page(request, "report.html", id=id, report=report, tables=tables, general=general, source=source,
                     max_pages=MAX_PDF_PAGES, exports=list(EXPORTS))  # fmt: skip
 
     @app.get("/reports/{id}/pages/{n}.png", include_in_schema=False)
     def pdf_page(id: ReportId, n: int) -> Response:
         src = corpus.source(id)
-        png = pdf_page_png(src[1], n - 1) if src and src[1][:5] == b"%PDF-" and 0 < n <= MAX_PDF_PAGES else None
+        pdf = src is not None and src[1][:5] == b"%PDF-" and 0 < n <= MAX_PDF_PAGES
+        png = parser.call(pdf_page_png, src[1], n - 1) if pdf else None
         if png is None:
             raise HTTPException(404, "not_found")
         return Response(png, media_type="image/png", headers={"cache-control": "max-age=86400"})

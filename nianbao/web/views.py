@@ -3,9 +3,8 @@ made safe to show, and the figures of the corpus charts.  Templates only lay the
 
 from __future__ import annotations
 
-import threading
 from collections import Counter, defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from html import escape
 from typing import Any
@@ -14,13 +13,11 @@ import nh3
 
 from .. import formats
 from ..check import cells_of
+from ..errors import NianbaoError
 from ..model import Finding, Report
 from ..render.layout import TABLE_SECTION, Cell, Grid, display, grids, heading
 from ..render.to_html import cell_html
 
-# PDFium is not thread-safe and the server runs requests on a thread pool: every use of it here, and every
-# parse of an upload (the PDF reader uses it too), holds this lock.
-PDFIUM_LOCK = threading.RLock()
 MAX_PDF_PAGES = 40  # pages rendered on a report page; the rest are in the downloadable original
 
 # What survives of a report's own HTML: structure and text.  No script, style, img, iframe, form, link or
@@ -157,47 +154,57 @@ class SourceView:
     pages: int = 0
 
 
-def pdf_page_count(data: bytes) -> int:
+def pdf_page_count(data: bytes) -> int | None:
+    """The PDF's number of pages; None when pdfium cannot open it."""
     import pypdfium2 as pdfium
 
-    with PDFIUM_LOCK:
+    try:
         pdf = pdfium.PdfDocument(data)
-        try:
-            return len(pdf)
-        finally:
-            pdf.close()
+    except pdfium.PdfiumError:
+        return None
+    try:
+        return len(pdf)
+    finally:
+        pdf.close()
 
 
 def pdf_page_png(data: bytes, index: int, scale: float = 1.5) -> bytes | None:
-    """Page ``index`` (0-based) as PNG, or None when there is no such page."""
+    """Page ``index`` (0-based) as PNG, or None when there is no such page (or pdfium cannot draw it)."""
     import io
 
     import pypdfium2 as pdfium
 
-    with PDFIUM_LOCK:
+    try:
         pdf = pdfium.PdfDocument(data)
-        try:
-            if not 0 <= index < len(pdf):
-                return None
-            image = pdf[index].render(scale=scale).to_pil()
-        finally:
-            pdf.close()
+    except pdfium.PdfiumError:
+        return None
+    try:
+        if not 0 <= index < len(pdf):
+            return None
+        image = pdf[index].render(scale=scale).to_pil()
+    except pdfium.PdfiumError:
+        return None
+    finally:
+        pdf.close()
     buf = io.BytesIO()
     image.save(buf, format="PNG", optimize=False)
     return buf.getvalue()
 
 
-def source_view(name: str, data: bytes) -> SourceView:
+# Runs a module-level function on a stored file in a worker process, within a time limit; None when it
+# fails (batch.ParsePool.call).  Stored files are read nowhere else: one may be the file whose upload was
+# given up, and pdfium is not thread-safe while the server answers requests on threads.
+Runner = Callable[..., Any]
+
+
+def source_view(name: str, data: bytes, run: Runner) -> SourceView:
     """The source as the page can show it safely; any reader failure falls back to a note, never an error."""
-    from ..errors import NianbaoError
-    from ..readers import read_bytes
     from ..readers.text import decode
 
     if data[:5] == b"%PDF-":
-        try:
-            return SourceView("pdf", name, pages=pdf_page_count(data))
-        except Exception:  # pypdfium2 raises its own PdfiumError for broken files
-            pass
+        pages = run(pdf_page_count, data)
+        if pages is not None:
+            return SourceView("pdf", name, pages=pages)
     suffix = name.rsplit(".", 1)[-1].lower() if "." in name else ""
     head = data[:2048].lower()
     if suffix in ("html", "htm", "shtml", "xhtml") or b"<html" in head or b"<table" in head:
@@ -205,11 +212,20 @@ def source_view(name: str, data: bytes) -> SourceView:
             return SourceView("html", name, html=sanitize_html(decode(data, name)))
         except NianbaoError:
             pass
+    text = run(source_text, data, name)
+    if text is None:
+        text = "无法在时限内读取该文件的文字 (the file's text could not be read in time)"
+    return SourceView("text", name, text=text)
+
+
+def source_text(data: bytes, name: str) -> str:
+    """The reader's text of a stored file, or why there is none, in the user's language (run in a worker)."""
+    from ..readers import read_bytes
+
     try:
-        with PDFIUM_LOCK:
-            return SourceView("text", name, text=read_bytes(data, name).text)
+        return read_bytes(data, name).text
     except NianbaoError as e:
-        return SourceView("text", name, text=e.message)
+        return e.message
 
 
 # ------------------------------------------------------------------------- charts
