@@ -21,7 +21,18 @@ from bisect import bisect_right
 from dataclasses import dataclass, field
 from itertools import pairwise
 
-from .layout import NUMBER_GAP, Glyph, Line, join_wrapped, make_line, row_size, split_words, word_text
+from .layout import (
+    NUMBER_GAP,
+    Glyph,
+    Line,
+    char_width,
+    chars,
+    join_wrapped,
+    make_line,
+    row_size,
+    split_words,
+    word_text,
+)
 
 NUMBER = re.compile(r"^[-+－]?\d[\d,，.]*\s*(?:万元|万|元|个|件|条|项|次|人次)?$")
 # a label cell starts a new item: 1. 2、 （三） (三 三、 一.
@@ -462,7 +473,7 @@ def join_wrapped_numbers(rows: list[list[Glyph]]) -> list[list[Glyph]]:
     def owners(piece: list[Glyph], k: int) -> set[int]:
         """The nearest row-carrying lines to a piece on text row ``k`` (looked for a few lines around it): one,
         or two as near as each other (a piece half-way between two rows, as a fixed-width dump sets it)."""
-        cy = sum(g.cy for g in piece) / len(piece)
+        cy = _mean_cy(piece)
         best: set[int] = set()
         gap = 0.0
         for i in range(max(0, k - 4), min(len(rows), k + 5)):
@@ -470,7 +481,7 @@ def join_wrapped_numbers(rows: list[list[Glyph]]) -> list[list[Glyph]]:
                 continue
             c = centre.get(i)
             if c is None:
-                c = centre[i] = sum(g.cy for g in rows[i]) / len(rows[i])
+                c = centre[i] = _mean_cy(rows[i])
             if not best or abs(c - cy) < gap:
                 best, gap = {i}, abs(c - cy)
             elif abs(c - cy) == gap:
@@ -549,7 +560,7 @@ def _below(
 ) -> tuple[int, list[Glyph]] | None:
     """The digits wrapped from ``upper`` (on text row ``k``) onto the next line, if it filled its column."""
     x0, x1 = upper[0].x0, upper[-1].x1
-    char = max(g.x1 - g.x0 for g in upper)
+    char = max(char_width(g) for g in upper)
     bottom, size = max(g.bottom for g in upper), upper[0].size
     tol = 0.5 * char
 
@@ -577,10 +588,10 @@ def _target(rows: list[list[Glyph]], lines: list[int], chain: list[list[Glyph]])
     x0, x1 = chain[0][0].x0, chain[0][-1].x1
     best, most = lines[0], 0
     for j in range(lines[0], lines[-1] + 1):
-        cy = sum(g.cy for g in rows[j]) / len(rows[j])
+        cy = _mean_cy(rows[j])
         if not top <= cy <= bottom:
             continue
-        others = [g for g in rows[j] if not (g.x1 > x0 and g.x0 < x1)]  # not in this number's column
+        others = [g for g in chars(rows[j]) if not (g.x1 > x0 and g.x0 < x1)]  # not in this number's column
         if j not in lines and len(others) > most:
             best, most = j, len(others)
     return best
@@ -588,7 +599,14 @@ def _target(rows: list[list[Glyph]], lines: list[int], chain: list[list[Glyph]])
 
 def _joined(upper: list[Glyph], lower: list[list[Glyph]], line: Glyph) -> list[Glyph]:
     """The pieces' digits as one word over the upper piece's extent, on the target line's height."""
-    chars = [g.text for g in upper] + [g.text for p in lower for g in p]
+    digits = "".join(g.text for p in (upper, *lower) for g in p)
     x0, x1 = upper[0].x0, upper[-1].x1
-    step = (x1 - x0) / len(chars)
-    return [Glyph(x0 + n * step, line.top, x0 + (n + 1) * step, line.bottom, ch) for n, ch in enumerate(chars)]
+    step = (x1 - x0) / len(digits)
+    return [Glyph(x0 + n * step, line.top, x0 + (n + 1) * step, line.bottom, ch) for n, ch in enumerate(digits)]
+
+
+def _mean_cy(glyphs: list[Glyph]) -> float:
+    """The mean centre of the glyphs' characters (a run counts as many times as it has characters)."""
+    if all(g.spans is None for g in glyphs):
+        return sum(g.cy for g in glyphs) / len(glyphs)
+    return sum(g.cy * len(g.text) for g in glyphs) / sum(len(g.text) for g in glyphs)

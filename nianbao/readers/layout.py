@@ -14,21 +14,28 @@ from bisect import bisect_left, bisect_right
 from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from itertools import pairwise
 from operator import attrgetter
 from statistics import median
 
 
 class Glyph:
-    """One character's box and text.
+    """One character's box and text, or a run of characters set side by side in one line of one size.
 
     A plain slotted class with its centre and size worked out once: pages have thousands of characters,
     and building them and reading those values are most of the layout's cost.  Treat it as immutable.
+
+    A run (the PDF reader makes them: a word or number written as one piece) reads as its characters would:
+    no gap inside it splits a word or makes a space, and ``spans`` keeps each character's left and right
+    edge, (x0, x1, x0, x1, ...), for the few steps that look at characters one by one (:func:`chars`).
     """
 
-    __slots__ = ("bottom", "cx", "cy", "size", "text", "top", "x0", "x1")
+    __slots__ = ("bottom", "cx", "cy", "size", "spans", "text", "top", "x0", "x1")
 
-    def __init__(self, x0: float, top: float, x1: float, bottom: float, text: str) -> None:
-        self.x0, self.top, self.x1, self.bottom, self.text = x0, top, x1, bottom, text
+    def __init__(
+        self, x0: float, top: float, x1: float, bottom: float, text: str, spans: tuple[float, ...] | None = None
+    ) -> None:
+        self.x0, self.top, self.x1, self.bottom, self.text, self.spans = x0, top, x1, bottom, text, spans
         self.cx = (x0 + x1) / 2
         self.cy = (top + bottom) / 2
         height = bottom - top
@@ -40,16 +47,48 @@ class Glyph:
     def __eq__(self, other: object) -> bool:
         if not isinstance(other, Glyph):
             return NotImplemented
-        return (self.x0, self.top, self.x1, self.bottom, self.text) == (
+        return (self.x0, self.top, self.x1, self.bottom, self.text, self.spans) == (
             other.x0,
             other.top,
             other.x1,
             other.bottom,
             other.text,
+            other.spans,
         )
 
     def __hash__(self) -> int:
         return hash((self.x0, self.top, self.x1, self.bottom, self.text))
+
+
+def chars(glyphs: Iterable[Glyph]) -> list[Glyph]:
+    """The glyphs with every run taken apart into its characters."""
+    out: list[Glyph] = []
+    for g in glyphs:
+        s = g.spans
+        if s is None:
+            out.append(g)
+        else:
+            top, bottom = g.top, g.bottom
+            out.extend(Glyph(s[2 * k], top, s[2 * k + 1], bottom, ch) for k, ch in enumerate(g.text))
+    return out
+
+
+def char_width(g: Glyph) -> float:
+    """The width of the glyph's widest character."""
+    s = g.spans
+    if s is None:
+        return g.x1 - g.x0
+    return max(s[k + 1] - s[k] for k in range(0, len(s), 2))
+
+
+def in_x_order(glyphs: list[Glyph]) -> list[Glyph]:
+    """One line's glyphs left to right, in the order their characters would be: a run with another glyph
+    starting inside it (type printed twice, slightly apart, to look bold) is taken apart."""
+    out = sorted(glyphs, key=_BY_X)
+    for a, b in pairwise(out):
+        if a.spans is not None and b.x0 <= a.spans[-2]:
+            return sorted(chars(out), key=_BY_X)
+    return out
 
 
 @dataclass
@@ -126,9 +165,7 @@ def glyph_rows(glyphs: list[Glyph]) -> list[list[Glyph]]:
         row = [g]
         rows.append(row)
         top, bottom = gt, gb
-    for row in rows:
-        row.sort(key=_BY_X)
-    return rows
+    return [in_x_order(row) for row in rows]
 
 
 _BY_X = attrgetter("x0")
@@ -153,7 +190,9 @@ def split_words(row: list[Glyph], size: float, *, split_cells: bool = True) -> l
     for g in row:
         if prev is not None and split_cells:
             gap = g.x0 - prev.x1
-            if gap > number_gap and (gap > cell_gap or prev.text.isdigit() or g.text.isdigit() or g.text in "-+"):
+            if gap > number_gap and (
+                gap > cell_gap or prev.text[-1:].isdigit() or g.text[:1].isdigit() or g.text[:1] in "-+"
+            ):
                 words.append([])
         if not words:
             words.append([])
@@ -183,6 +222,9 @@ def row_size(row: list[Glyph]) -> float:
     n = len(sizes)
     if not n:
         raise ValueError("no glyphs")
+    if sizes[0] != sizes[-1] and any(g.spans is not None for g in row):  # each character counts once
+        sizes = sorted([g.size for g in row for _ in g.text])
+        n = len(sizes)
     mid = n // 2
     return sizes[mid] if n % 2 else (sizes[mid - 1] + sizes[mid]) / 2
 
@@ -290,14 +332,18 @@ def segments_to_grids(segments: list[tuple[float, float, float, float]]) -> list
     if len(hs) < 2 or len(vs) < 2:
         return []
     uf = _UF(len(hs) + len(vs))
+    p, n = uf.p, len(hs)
     order = sorted(range(len(vs)), key=lambda j: vs[j].pos)  # verticals by x, to find the ones a line crosses
     vx = [vs[j].pos for j in order]
+    va, vb = [vs[j].a - SNAP for j in order], [vs[j].b + SNAP for j in order]
     for i, h in enumerate(hs):
+        y = h.pos
+        root = uf.find(i)  # each vertical line this one crosses joins its set, found once
         for k in range(bisect_left(vx, h.a - SNAP), bisect_right(vx, h.b + SNAP)):
-            j = order[k]
-            v = vs[j]
-            if v.a - SNAP <= h.pos <= v.b + SNAP:
-                uf.union(i, len(hs) + j)
+            if va[k] <= y <= vb[k]:
+                r = uf.find(n + order[k])
+                if r != root:
+                    p[r] = root
     groups: dict[int, tuple[list[_Seg], list[_Seg]]] = defaultdict(lambda: ([], []))
     for i, h in enumerate(hs):
         groups[uf.find(i)][0].append(h)
@@ -371,19 +417,21 @@ def _grid(hs: list[_Seg], vs: list[_Seg]) -> _Grid | None:
     if nr < 1 or nc < 1:
         return None
     uf = _UF(nr * nc)
-    inside = [[False] * nc for _ in range(nr)]
     # an elementary box belongs to the table when some border encloses it on the left and above: a vertical
     # line through the row's middle starts left of it, a horizontal one through the column's middle above it
     left = _reach(vs, [(ys[r] + ys[r + 1]) / 2 for r in range(nr)])
     above = _reach(hs, [(xs[c] + xs[c + 1]) / 2 for c in range(nc)])
+    reach = [x + SNAP for x in xs]
+    inside = [[lr <= reach[c] and above[c] <= y for c in range(nc)] for lr, y in zip(left, [y + SNAP for y in ys])]
     walls, floors = _covered(_near(vs, xs), ys), _covered(_near(hs, ys), xs)  # [edge][span]: ruled there?
-    for r in range(nr):
-        for c in range(nc):
-            inside[r][c] = left[r] <= xs[c] + SNAP and above[c] <= ys[r] + SNAP
-            if c + 1 < nc and not walls[c + 1][r]:
-                uf.union(r * nc + c, r * nc + c + 1)
-            if r + 1 < nr and not floors[r + 1][c]:
-                uf.union(r * nc + c, (r + 1) * nc + c)
+    for c in range(1, nc):  # boxes with no border between them are one cell
+        for r, ruled in enumerate(walls[c]):
+            if not ruled:
+                uf.union(r * nc + c - 1, r * nc + c)
+    for r in range(1, nr):
+        for c, ruled in enumerate(floors[r]):
+            if not ruled:
+                uf.union((r - 1) * nc + c, r * nc + c)
     boxes: dict[int, list[int]] = {}
     for r in range(nr):
         for c in range(nc):
@@ -415,15 +463,28 @@ def _fill_grid(grid: _Grid, glyphs: list[Glyph]) -> tuple[Table, list[Glyph]]:
     content: list[list[Glyph]] = [[] for _ in grid.cells]
     y0, y1, x0, x1 = ys[0], ys[-1], xs[0], xs[-1]
     rest: list[Glyph] = []
-    for g in glyphs:
-        cy, cx = g.cy, g.cx
-        if y0 <= cy <= y1 and x0 <= cx <= x1:  # _index, inlined: this runs for every character on the page
-            r, c = bisect_right(ys, cy) - 1, bisect_right(xs, cx) - 1
-            k = owner[(r if r < nr else nr - 1) * nc + (c if c < nc else nc - 1)]
-            if k >= 0:
-                content[k].append(g)
-                continue
-        rest.append(g)
+    left_of, right_of = [xs[c0] for _, c0, _, _ in grid.cells], [xs[c1 + 1] for _, _, _, c1 in grid.cells]
+    apart: list[Glyph] = []  # the characters of runs that cross a cell's side, each placed by its own centre
+    for batch in (glyphs, apart):
+        for g in batch:
+            cy, cx = g.cy, g.cx
+            if y0 <= cy <= y1:
+                if x0 <= cx <= x1:  # _index, inlined: this runs for every glyph on the page
+                    r, c = bisect_right(ys, cy) - 1, bisect_right(xs, cx) - 1
+                    c = c if c < nc else nc - 1
+                    k = owner[(r if r < nr else nr - 1) * nc + c]
+                    if g.spans is not None:
+                        lo, hi = (left_of[k], right_of[k]) if k >= 0 else (xs[c], xs[c + 1])
+                        if not lo <= g.x0 <= g.x1 < hi:
+                            apart.extend(chars([g]))
+                            continue
+                    if k >= 0:
+                        content[k].append(g)
+                        continue
+                elif g.spans is not None and g.x0 <= x1 and g.x1 >= x0:
+                    apart.extend(chars([g]))
+                    continue
+            rest.append(g)
     rows = [[""] * nc for _ in range(nr)]
     for (r0, c0, _r1, c1), gs in zip(grid.cells, content):
         if gs:
@@ -458,7 +519,7 @@ def _full_line(line: list[Glyph], width: float) -> bool:
     """Would one more character of the line's kind not have fitted in the cell (so that the text may
     have wrapped onto the next line, or onto the next page)?"""
     x0, x1 = min(g.x0 for g in line), max(g.x1 for g in line)
-    char = max(g.x1 - g.x0 for g in line)
+    char = max(char_width(g) for g in line)
     return x1 - x0 + char > width - 2 * CELL_PAD
 
 
@@ -482,7 +543,7 @@ def _cell_text(gs: list[Glyph], width: float = 0.0) -> str:
                 else:
                     out = join_wrapped([out, part])
             return out
-    return word_text(sorted(gs, key=_BY_X), gs[0].size)
+    return word_text(in_x_order(gs), gs[0].size)
 
 
 def _index(edges: list[float], v: float) -> int | None:

@@ -101,11 +101,15 @@ def read_pdf_pages(data: bytes) -> tuple[list[PageLayout], tuple[str, ...]]:
 
     try:
         for i in range(min(len(doc), MAX_PAGES)):
-            page = doc[i]
+            # pdfium's own handles, not pypdfium2's page objects: their bookkeeping costs as much as a
+            # small page's layout
+            page = raw.FPDF_LoadPage(doc.raw, i)
+            if not page:
+                raise pdfium.PdfiumError(f"Failed to load page {i + 1}.")
             try:
                 layout = _page_layout(page, raw)
             finally:
-                page.close()
+                raw.FPDF_ClosePage(page)
             if not layout.glyphs:
                 no_text.append(i + 1)
             pages.append(layout)
@@ -119,21 +123,32 @@ def read_pdf_pages(data: bytes) -> tuple[list[PageLayout], tuple[str, ...]]:
     return pages, notes
 
 
+def _box(get: Any, page: Any) -> tuple[float, float, float, float] | None:
+    """A page box (left, bottom, right, top) by one of pdfium's getters; None when the page has none."""
+    left, bottom, right, top = ctypes.c_float(), ctypes.c_float(), ctypes.c_float(), ctypes.c_float()
+    if not get(page, left, bottom, right, top):
+        return None
+    return left.value, bottom.value, right.value, top.value
+
+
 def _page_layout(page: Any, raw: Any) -> PageLayout:
     """Glyphs and rules in top-down coordinates, turned so that the page's text runs left to right.
 
     The reading direction comes from the characters' own angle, not from /Rotate: a landscape table is
     often portrait content turned by the text matrix, and a page turned by /Rotate alone reads sideways.
     """
-    x0, y0, x1, y1 = page.get_mediabox()
-    crop = page.get_cropbox()
+    x0, y0, x1, y1 = _box(raw.FPDFPage_GetMediaBox, page) or (0.0, 0.0, 612.0, 792.0)  # as pypdfium2 falls back
+    crop = _box(raw.FPDFPage_GetCropBox, page) or (x0, y0, x1, y1)
     x0, y0, x1, y1 = max(x0, crop[0]), max(y0, crop[1]), min(x1, crop[2]), min(y1, crop[3])
     w, h = x1 - x0, y1 - y0
-    textpage = page.get_textpage()
+    textpage = raw.FPDFText_LoadPage(page)
+    if not textpage:
+        pdfium, _ = _pdfium()
+        raise pdfium.PdfiumError("Failed to load the page's text.")
     try:
         glyphs, quadrant = _page_glyphs(textpage, raw, (x0, y0, x1, y1))
     finally:
-        textpage.close()
+        raw.FPDFText_ClosePage(textpage)
 
     def box(left: float, bottom: float, right: float, top: float) -> tuple[float, float, float, float]:
         """User space (y up) -> top-down space with the text direction turned to left-to-right."""
@@ -233,7 +248,7 @@ def _page_glyphs(textpage: Any, raw: Any, page: tuple[float, float, float, float
     """
     api = _bare(raw)
     px0, py0, px1, py1 = page
-    tp = textpage.raw
+    tp = textpage
     n = raw.FPDFText_CountChars(tp)
     text = _page_text(tp, n, api)
     keep = _KEEP
@@ -315,18 +330,48 @@ def _page_glyphs(textpage: Any, raw: Any, page: tuple[float, float, float, float
         if q or base is None:
             out.extend(_turned(tp, api, [(q, size, base, part)], 0, (x0, y1, 0.0, 0.0)))
             continue
-        # upright text on an upright page: one expression per character.  Tight boxes differ per glyph
-        # (a hyphen sits low, 一 in the middle): a glyph spans its line from the baseline by the font size
-        # instead, so that characters of one line share one vertical extent
-        for _i, left, bottom, right, top, ch in part:
-            tall, wide = top - bottom, right - left
-            least = tall if tall <= wide else wide
-            em = size if size >= least else least
+        # upright text on an upright page.  Tight boxes differ per glyph (a hyphen sits low, 一 in the middle):
+        # a glyph spans its line from the baseline by the font size instead (by its own size where it is
+        # larger), so that characters of one line share one vertical extent.  Characters of the run that
+        # follow each other without a gap become one glyph: layout's work goes by glyphs, not characters
+        top, bottom, touch = y1 - (base + 0.88 * size), y1 - (base - 0.12 * size), 0.1 * size
+        run_x0 = run_x1 = last = 0.0
+        texts: list[str] = []
+        spans: list[float] = []
+        for _i, left, bottom_, right, top_, ch in part:
+            tall, wide = top_ - bottom_, right - left
+            if tall <= size or wide <= size:  # the run's own extent
+                if texts and left > last and -touch <= left - run_x1 <= touch:
+                    texts.append(ch)
+                    spans += (left - x0, right - x0)
+                    last = left
+                    if right > run_x1:
+                        run_x1 = right
+                    continue
+                if texts:
+                    add(_run_glyph(run_x0 - x0, top, run_x1 - x0, bottom, texts, spans))
+                texts, spans = [ch], [left - x0, right - x0]
+                run_x0 = last = left
+                run_x1 = right
+                continue
+            if texts:
+                add(_run_glyph(run_x0 - x0, top, run_x1 - x0, bottom, texts, spans))
+                texts = []
+            em = tall if tall <= wide else wide
             add(Glyph(left - x0, y1 - (base + 0.88 * em), right - x0, y1 - (base - 0.12 * em), ch))
+        if texts:
+            add(_run_glyph(run_x0 - x0, top, run_x1 - x0, bottom, texts, spans))
     quadrant = max(range(4), key=lambda q: turns[q])
     if quadrant:
         out = _turned(tp, api, parts, quadrant, (x0, y1, px1 - px0, py1 - py0))
     return out, quadrant
+
+
+def _run_glyph(x0: float, top: float, x1: float, bottom: float, texts: list[str], spans: list[float]) -> Glyph:
+    """One glyph for characters set side by side: the characters' text, and their edges when there are several."""
+    if len(texts) == 1:
+        return Glyph(x0, top, x1, bottom, texts[0])
+    return Glyph(x0, top, x1, bottom, "".join(texts), tuple(spans))
 
 
 def _sane_boxes(tp: Any, api: _Bare, part: list[_Char], size: float) -> list[_Char]:
@@ -429,7 +474,7 @@ def _segments(page: Any, raw: Any, box: Any) -> list[tuple[float, float, float, 
             m = matrix(obj)
             _path_lines(raw, obj, m if outer is None else m.multiply(outer), out, box)
 
-    walk(api.page_count, api.page_object, page.raw, None, 0)
+    walk(api.page_count, api.page_object, page, None, 0)
     return out
 
 
