@@ -299,30 +299,39 @@ def _page_glyphs(textpage: Any, raw: Any, page: tuple[float, float, float, float
         # the size pdfium gives is the font's size before the text matrix: WPS sets 319 pt type scaled by
         # 0.05, so the size on the page is the font size times the length of the matrix's upright vector;
         # the direction is the matrix's too (pdfium's FPDFText_GetCharAngle is atan2(-b, a) of it)
+        level = False  # the run's baseline is the matrix's (level, unturned text)
         if get_matrix is not None and get_matrix(tp, first, pfm):
-            ma, mb, mc, md, _me, _mf = mview
+            ma, mb, mc, md, _me, mf = mview
             scale = hypot(mc, md)
             if scale > 0:
                 size *= scale
             if mb == 0 and ma > 0:  # upright, as nearly all text is
-                q = 0
+                q, level = 0, True
             else:
                 angle = atan2(-mb, ma)
                 q = round((angle if angle >= 0 else angle + two_pi) / half_pi) % 4
         else:
             angle = get_angle(tp, first)
             q = round(angle / half_pi) % 4 if angle >= 0 else 0
-        turns[q] += len(part)
-        # the baseline: one for the run when its two ends agree (straight text), else per character
-        get_origin(tp, first, pox, poy)
-        base: float | None = xy[1] if q == 0 or q == 2 else xy[0]
-        if len(part) > 1:
+        count = len(part)
+        turns[q] += count
+        # the baseline: one for the run when its two ends agree (straight text), else per character.  A level
+        # run whose last character stands right of its first is written across, so every character's origin
+        # is on the matrix's baseline (its f); one written downwards (vertical CJK) is measured
+        base: float | None
+        if count > 1 and level and part[-1][1] >= part[0][3] - 0.1 * size:
+            base = mf
+        elif count > 1:
+            get_origin(tp, first, pox, poy)
+            base = xy[1] if q == 0 or q == 2 else xy[0]
             get_origin(tp, part[-1][0], pox, poy)
             if (xy[1] if q == 0 or q == 2 else xy[0]) != base:
                 base = None
             if q % 2:
                 part = _sane_boxes(tp, api, part, size)
         else:
+            get_origin(tp, first, pox, poy)
+            base = xy[1] if q == 0 or q == 2 else xy[0]
             _i, left, bottom, right, top, _ch = part[0]
             if right - left > 3 * size or top - bottom > 3 * size:
                 part = _sane_boxes(tp, api, part, size)
@@ -335,6 +344,14 @@ def _page_glyphs(textpage: Any, raw: Any, page: tuple[float, float, float, float
         # larger), so that characters of one line share one vertical extent.  Characters of the run that
         # follow each other without a gap become one glyph: layout's work goes by glyphs, not characters
         top, bottom, touch = y1 - (base + 0.88 * size), y1 - (base - 0.12 * size), 0.1 * size
+        if count == 1:
+            _i, left, bottom_, right, top_, ch = part[0]
+            tall, wide = top_ - bottom_, right - left
+            if tall <= size or wide <= size:
+                add(Glyph(left - x0, top, right - x0, bottom, ch))
+            else:
+                add(_own_size(left - x0, right - x0, y1 - base, min(tall, wide), ch))
+            continue
         run_x0 = run_x1 = last = 0.0
         texts: list[str] = []
         spans: list[float] = []
@@ -357,14 +374,18 @@ def _page_glyphs(textpage: Any, raw: Any, page: tuple[float, float, float, float
             if texts:
                 add(_run_glyph(run_x0 - x0, top, run_x1 - x0, bottom, texts, spans))
                 texts = []
-            em = tall if tall <= wide else wide
-            add(Glyph(left - x0, y1 - (base + 0.88 * em), right - x0, y1 - (base - 0.12 * em), ch))
+            add(_own_size(left - x0, right - x0, y1 - base, min(tall, wide), ch))
         if texts:
             add(_run_glyph(run_x0 - x0, top, run_x1 - x0, bottom, texts, spans))
     quadrant = max(range(4), key=lambda q: turns[q])
     if quadrant:
         out = _turned(tp, api, parts, quadrant, (x0, y1, px1 - px0, py1 - py0))
     return out, quadrant
+
+
+def _own_size(x0: float, x1: float, baseline: float, em: float, ch: str) -> Glyph:
+    """A character larger than its run's type (a big symbol), spanning its line by its own size."""
+    return Glyph(x0, baseline - 0.88 * em, x1, baseline + 0.12 * em, ch)
 
 
 def _run_glyph(x0: float, top: float, x1: float, bottom: float, texts: list[str], spans: list[float]) -> Glyph:
