@@ -234,6 +234,7 @@ def _page_text(tp: Any, n: int, api: _Bare) -> str:
     return "".join(chr(u) if u < 0x110000 else "\ufffd" for u in (api.unicode(tp, i) for i in range(n)))
 
 
+_ANY = object()  # any text object
 _Char = tuple[int, float, float, float, float, str]  # index, loose box (left, bottom, right, top), text
 _Part = tuple[int, float, float | None, list[_Char]]  # quarter turns, font size, baseline (None: per char), chars
 
@@ -241,146 +242,224 @@ _Part = tuple[int, float, float | None, list[_Char]]  # quarter turns, font size
 def _page_glyphs(textpage: Any, raw: Any, page: tuple[float, float, float, float]) -> tuple[list[Glyph], int]:
     """The page's characters as glyphs in top-down space, and the page's main text direction (quarter turns).
 
-    Characters are read in runs that share a text object: the angle, font size and baseline are the object's,
-    so they are read once per run; only the box is read per character (the baseline too where it varies).
-    The glyphs are made as the runs are read, for upright text on an upright page (nearly all text); a page
-    whose text mostly runs another way is turned afterwards, by :func:`_turned`.
+    Nearly all text is level and written across: :func:`_level_glyphs` makes it into glyphs as it reads it.
+    A page whose text mostly runs another way is read run by run and turned as a whole, by :func:`_turned`.
     """
     api = _bare(raw)
+    n = raw.FPDFText_CountChars(textpage)
+    text = _page_text(textpage, n, api)
+    glyphs = _level_glyphs(textpage, api, text, page) if api.text_object and api.matrix else None
+    if glyphs is not None:
+        return glyphs, 0
+    parts = [_run_part(textpage, api, run) for run in _runs(_run_chars(textpage, api, text, page, 0, n))]
+    turns = [0, 0, 0, 0]
+    for q, _size, _base, run in parts:
+        turns[q] += len(run)
+    quadrant = max(range(4), key=lambda q: turns[q])
+    x0, y0, x1, y1 = page
+    return _turned(textpage, api, parts, quadrant, (x0, y1, x1 - x0, y1 - y0)), quadrant
+
+
+def _level_glyphs(tp: Any, api: _Bare, text: str, page: tuple[float, float, float, float]) -> list[Glyph] | None:
+    """The page's glyphs, read in one pass; None when most of its text runs another way than across.
+
+    Characters come in runs, one per text object.  A level run (its matrix neither turned nor tilted) has
+    its font size and baseline read once, from its first character, and its characters become glyphs as
+    they are read.  Characters set side by side without a gap become one glyph, so that layout's work goes
+    by glyphs rather than characters; a glyph spans its line from the baseline by the font size (tight
+    boxes differ per character: a hyphen sits low, 一 in the middle), so that the characters of a line share
+    one vertical extent.  Every other run, and a level one that proves to be written downwards (vertical
+    CJK) or to be one character off its matrix's baseline, is read again by :func:`_run_chars` and made by
+    :func:`_turned`.
+    """
     px0, py0, px1, py1 = page
-    tp = textpage
-    n = raw.FPDFText_CountChars(tp)
-    text = _page_text(tp, n, api)
+    x0, y1 = px0, py1
     keep = _KEEP
     rect = (ctypes.c_float * 4)()  # FS_RECTF: left, top, right, bottom
     prect, floats = ctypes.byref(rect), memoryview(rect).cast("B").cast("f")
-    get_box, is_generated = api.box, api.is_generated
+    fm = (ctypes.c_float * 6)()  # FS_MATRIX: a, b, c, d, e, f
+    pfm, mview = ctypes.byref(fm), memoryview(fm).cast("B").cast("f")
+    origin = (ctypes.c_double * 2)()  # x, y
+    pox, poy = ctypes.byref(origin), ctypes.byref(origin, ctypes.sizeof(ctypes.c_double))
+    get_box, is_generated, text_object = api.box, api.is_generated, api.text_object
+    get_size, get_matrix, get_origin, hypot = api.size, api.matrix, api.origin, math.hypot
+    out: list[Glyph] = []
+    add = out.append
+    turns = [0, 0, 0, 0]
+    # the current run: its text object, first and last character's index, its count, len(out) at its start
+    cur: Any = -1
+    first = last = count = mark = 0
+    level = big = False  # is it level; is its first character many times its type size (see _sane_boxes)
+    size = base = top = bottom = touch = first_right = last_left = 0.0
+    chars: list[_Char] = []  # the characters of a run that is not level
+    texts: list[str] | None = None  # the characters of the glyph being put together, and their edges
+    spans: list[float] = []
+    glyph_x0 = glyph_x1 = glyph_left = 0.0
+    n = len(text)
+    for i in range(n + 1):  # i == n ends the last run
+        if i < n:
+            ch = text[i]
+            ok = keep.get(ch)
+            if ok is None:
+                ok = keep[ch] = _keep(ch)
+            if not ok:
+                continue
+            # the tests of _run_chars, written out: they run for every character on the page
+            obj = text_object(tp, i)
+            if obj is None and is_generated is not None and is_generated(tp, i) == 1:
+                continue
+            if not get_box(tp, i, prect):
+                continue
+            left, top_, right, bottom_ = floats
+            if right - left <= 0 and top_ - bottom_ <= 0:
+                continue
+            if right < px0 or left > px1 or top_ < py0 or bottom_ > py1:
+                continue  # wholly off the page: not printed (pdfium's generated spaces and breaks sit there too)
+            if obj is not None and obj == cur:  # the run goes on
+                count += 1
+                last = i
+                if not level:
+                    chars.append((i, left, bottom_, right, top_, ch))
+                    continue
+                last_left = left
+                tall, wide = top_ - bottom_, right - left
+                if tall <= size or wide <= size:  # the run's own extent
+                    if texts is not None and left > glyph_left and -touch <= left - glyph_x1 <= touch:
+                        texts.append(ch)
+                        spans += (left - x0, right - x0)
+                        glyph_left = left
+                        if right > glyph_x1:
+                            glyph_x1 = right
+                        continue
+                    if texts is not None:
+                        add(_run_glyph(glyph_x0 - x0, top, glyph_x1 - x0, bottom, texts, spans))
+                    texts, spans = [ch], [left - x0, right - x0]
+                    glyph_x0 = glyph_left = left
+                    glyph_x1 = right
+                else:
+                    if texts is not None:
+                        add(_run_glyph(glyph_x0 - x0, top, glyph_x1 - x0, bottom, texts, spans))
+                        texts = None
+                    add(_own_size(left - x0, right - x0, y1 - base, min(tall, wide), ch))
+                continue
+        # the run before ends here
+        if count:
+            redo = False
+            if level:
+                if texts is not None:
+                    add(_run_glyph(glyph_x0 - x0, top, glyph_x1 - x0, bottom, texts, spans))
+                    texts = None
+                if count == 1:  # its baseline is its origin's: a vertical font's character is off f
+                    get_origin(tp, first, pox, poy)
+                    redo = origin[1] != base or big
+                else:  # written across: the last character stands right of the first (then every origin is on f)
+                    redo = last_left < first_right - 0.1 * size
+                if redo:
+                    del out[mark:]
+                    chars = [c for _obj, c in _run_chars(tp, api, text, page, first, last + 1, cur)]
+            if not level or redo:
+                part = _run_part(tp, api, chars)
+                turns[part[0]] += len(chars)
+                out.extend(_turned(tp, api, [part], 0, (x0, y1, 0.0, 0.0)))
+            else:
+                turns[0] += count
+        if i == n:
+            break
+        # a new run
+        cur, first, last, count, mark = obj, i, i, 1, len(out)
+        level = bool(get_matrix(tp, i, pfm)) and mview[1] == 0 and mview[0] > 0
+        if not level:
+            chars = [(i, left, bottom_, right, top_, ch)]
+            continue
+        _ma, _mb, mc, md, _me, base = mview
+        scale = hypot(mc, md)
+        size = get_size(tp, i) * (scale if scale > 0 else 1.0)
+        top, bottom, touch = y1 - (base + 0.88 * size), y1 - (base - 0.12 * size), 0.1 * size
+        first_right = last_left = right
+        tall, wide = top_ - bottom_, right - left
+        big = wide > 3 * size or tall > 3 * size
+        if tall <= size or wide <= size:
+            texts, spans = [ch], [left - x0, right - x0]
+            glyph_x0 = glyph_left = left
+            glyph_x1 = right
+        else:
+            add(_own_size(left - x0, right - x0, y1 - base, min(tall, wide), ch))
+    if max(range(4), key=lambda q: turns[q]):
+        return None
+    return out
+
+
+def _run_chars(
+    tp: Any, api: _Bare, text: str, page: tuple[float, float, float, float], lo: int, hi: int, only: Any = _ANY
+) -> list[tuple[Any, _Char]]:
+    """The printed characters of ``text[lo:hi]`` with their text objects (those of object ``only`` when given)."""
+    px0, py0, px1, py1 = page
+    rect = (ctypes.c_float * 4)()  # FS_RECTF: left, top, right, bottom
+    prect, floats = ctypes.byref(rect), memoryview(rect).cast("B").cast("f")
     text_object = api.text_object or (lambda tp, i: None)  # pdfium before GetTextObject: every char on its own
-    runs: list[tuple[int | None, list[_Char]]] = []  # (text object, its characters) in page order
-    run: list[_Char] = []
-    last: Any = -1
-    for i, ch in enumerate(text):
-        ok = keep.get(ch)
-        if ok is None:
-            ok = keep[ch] = _keep(ch)
-        if not ok:
+    out: list[tuple[Any, _Char]] = []
+    for i in range(lo, hi):
+        ch = text[i]
+        if not _keep(ch):
             continue
         obj = text_object(tp, i)
-        if obj is None and is_generated is not None and is_generated(tp, i) == 1:
+        if obj is None and api.is_generated is not None and api.is_generated(tp, i) == 1:
             continue
-        if not get_box(tp, i, prect):
+        if (only is not _ANY and obj != only) or not api.box(tp, i, prect):
             continue
         left, top, right, bottom = floats
         if right - left <= 0 and top - bottom <= 0:
             continue
         if right < px0 or left > px1 or top < py0 or bottom > py1:
-            continue  # wholly off the page: not printed (pdfium's generated spaces and breaks sit there too)
+            continue
+        out.append((obj, (i, left, bottom, right, top, ch)))
+    return out
+
+
+def _runs(chars: list[tuple[Any, _Char]]) -> list[list[_Char]]:
+    """Characters in runs that share a text object (a character without one is a run of its own)."""
+    runs: list[list[_Char]] = []
+    last: Any = -1
+    for obj, c in chars:
         if obj is None or obj != last:
-            run = []
-            runs.append((obj, run))
+            runs.append([])
             last = obj
-        run.append((i, left, bottom, right, top, ch))
-    parts: list[_Part] = []
-    turns = [0, 0, 0, 0]
-    out: list[Glyph] = []
-    add = out.append
-    x0, y1 = px0, py1
-    origin = (ctypes.c_double * 2)()  # x, y
-    porigin = ctypes.byref(origin)
-    pox, poy = porigin, ctypes.byref(origin, ctypes.sizeof(ctypes.c_double))
-    xy = memoryview(origin).cast("B").cast("d")
-    get_origin, get_size, get_angle, get_matrix = api.origin, api.size, api.angle, api.matrix
+        runs[-1].append(c)
+    return runs
+
+
+def _run_part(tp: Any, api: _Bare, part: list[_Char]) -> _Part:
+    """A run's direction (quarter turns), font size and baseline (None where its characters' differ)."""
+    first = part[0][0]
+    size = api.size(tp, first)
+    # the size pdfium gives is the font's size before the text matrix: WPS sets 319 pt type scaled by 0.05, so
+    # the size on the page is the font size times the length of the matrix's upright vector; the direction is
+    # the matrix's too (pdfium's FPDFText_GetCharAngle is atan2(-b, a) of it)
     fm = (ctypes.c_float * 6)()  # FS_MATRIX: a, b, c, d, e, f
-    pfm, mview = ctypes.byref(fm), memoryview(fm).cast("B").cast("f")
-    half_pi, two_pi, hypot, atan2 = math.pi / 2, 2 * math.pi, math.hypot, math.atan2
-    for _obj, part in runs:  # a run without a text object (pdfium before GetTextObject) is one character
-        first = part[0][0]
-        size = get_size(tp, first)
-        # the size pdfium gives is the font's size before the text matrix: WPS sets 319 pt type scaled by
-        # 0.05, so the size on the page is the font size times the length of the matrix's upright vector;
-        # the direction is the matrix's too (pdfium's FPDFText_GetCharAngle is atan2(-b, a) of it)
-        level = False  # the run's baseline is the matrix's (level, unturned text)
-        if get_matrix is not None and get_matrix(tp, first, pfm):
-            ma, mb, mc, md, _me, mf = mview
-            scale = hypot(mc, md)
-            if scale > 0:
-                size *= scale
-            if mb == 0 and ma > 0:  # upright, as nearly all text is
-                q, level = 0, True
-            else:
-                angle = atan2(-mb, ma)
-                q = round((angle if angle >= 0 else angle + two_pi) / half_pi) % 4
-        else:
-            angle = get_angle(tp, first)
-            q = round(angle / half_pi) % 4 if angle >= 0 else 0
-        count = len(part)
-        turns[q] += count
-        # the baseline: one for the run when its two ends agree (straight text), else per character.  A level
-        # run whose last character stands right of its first is written across, so every character's origin
-        # is on the matrix's baseline (its f); one written downwards (vertical CJK) is measured
-        base: float | None
-        if count > 1 and level and part[-1][1] >= part[0][3] - 0.1 * size:
-            base = mf
-        elif count > 1:
-            get_origin(tp, first, pox, poy)
-            base = xy[1] if q == 0 or q == 2 else xy[0]
-            get_origin(tp, part[-1][0], pox, poy)
-            if (xy[1] if q == 0 or q == 2 else xy[0]) != base:
-                base = None
-            if q % 2:
-                part = _sane_boxes(tp, api, part, size)
-        else:
-            get_origin(tp, first, pox, poy)
-            base = xy[1] if q == 0 or q == 2 else xy[0]
-            _i, left, bottom, right, top, _ch = part[0]
-            if right - left > 3 * size or top - bottom > 3 * size:
-                part = _sane_boxes(tp, api, part, size)
-        parts.append((q, size, base, part))
-        if q or base is None:
-            out.extend(_turned(tp, api, [(q, size, base, part)], 0, (x0, y1, 0.0, 0.0)))
-            continue
-        # upright text on an upright page.  Tight boxes differ per glyph (a hyphen sits low, 一 in the middle):
-        # a glyph spans its line from the baseline by the font size instead (by its own size where it is
-        # larger), so that characters of one line share one vertical extent.  Characters of the run that
-        # follow each other without a gap become one glyph: layout's work goes by glyphs, not characters
-        top, bottom, touch = y1 - (base + 0.88 * size), y1 - (base - 0.12 * size), 0.1 * size
-        if count == 1:
-            _i, left, bottom_, right, top_, ch = part[0]
-            tall, wide = top_ - bottom_, right - left
-            if tall <= size or wide <= size:
-                add(Glyph(left - x0, top, right - x0, bottom, ch))
-            else:
-                add(_own_size(left - x0, right - x0, y1 - base, min(tall, wide), ch))
-            continue
-        run_x0 = run_x1 = last = 0.0
-        texts: list[str] = []
-        spans: list[float] = []
-        for _i, left, bottom_, right, top_, ch in part:
-            tall, wide = top_ - bottom_, right - left
-            if tall <= size or wide <= size:  # the run's own extent
-                if texts and left > last and -touch <= left - run_x1 <= touch:
-                    texts.append(ch)
-                    spans += (left - x0, right - x0)
-                    last = left
-                    if right > run_x1:
-                        run_x1 = right
-                    continue
-                if texts:
-                    add(_run_glyph(run_x0 - x0, top, run_x1 - x0, bottom, texts, spans))
-                texts, spans = [ch], [left - x0, right - x0]
-                run_x0 = last = left
-                run_x1 = right
-                continue
-            if texts:
-                add(_run_glyph(run_x0 - x0, top, run_x1 - x0, bottom, texts, spans))
-                texts = []
-            add(_own_size(left - x0, right - x0, y1 - base, min(tall, wide), ch))
-        if texts:
-            add(_run_glyph(run_x0 - x0, top, run_x1 - x0, bottom, texts, spans))
-    quadrant = max(range(4), key=lambda q: turns[q])
-    if quadrant:
-        out = _turned(tp, api, parts, quadrant, (x0, y1, px1 - px0, py1 - py0))
-    return out, quadrant
+    if api.matrix is not None and api.matrix(tp, first, ctypes.byref(fm)):
+        ma, mb, mc, md, _me, _mf = fm
+        scale = math.hypot(mc, md)
+        if scale > 0:
+            size *= scale
+        angle = math.atan2(-mb, ma)
+        q = round((angle if angle >= 0 else angle + 2 * math.pi) / (math.pi / 2)) % 4
+    else:
+        angle = api.angle(tp, first)
+        q = round(angle / (math.pi / 2)) % 4 if angle >= 0 else 0
+    ox, oy = ctypes.c_double(), ctypes.c_double()
+    api.origin(tp, first, ctypes.byref(ox), ctypes.byref(oy))
+    base: float | None = oy.value if q == 0 or q == 2 else ox.value
+    if len(part) > 1:  # straight when its two ends agree
+        api.origin(tp, part[-1][0], ctypes.byref(ox), ctypes.byref(oy))
+        if (oy.value if q == 0 or q == 2 else ox.value) != base:
+            base = None
+        if q % 2:
+            part = _sane_boxes(tp, api, part, size)
+    else:
+        _i, left, bottom, right, top, _ch = part[0]
+        if right - left > 3 * size or top - bottom > 3 * size:
+            part = _sane_boxes(tp, api, part, size)
+    return q, size, base, part
 
 
 def _own_size(x0: float, x1: float, baseline: float, em: float, ch: str) -> Glyph:
