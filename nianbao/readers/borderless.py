@@ -115,6 +115,9 @@ def rebuild(rows: list[list[Glyph]], page_width: float) -> list[Line]:
 
 
 def _word(glyphs: list[Glyph], size: float, row: int, text: str | None = None) -> _Word:
+    if len(glyphs) == 1:
+        g = glyphs[0]
+        return _Word(g.x0, g.top, g.x1, g.bottom, g.text.strip() if text is None else text, size, row)
     return _Word(
         glyphs[0].x0,
         min([g.top for g in glyphs]),

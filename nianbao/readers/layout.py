@@ -84,6 +84,8 @@ def char_width(g: Glyph) -> float:
 def in_x_order(glyphs: list[Glyph]) -> list[Glyph]:
     """One line's glyphs left to right, in the order their characters would be: a run with another glyph
     starting inside it (type printed twice, slightly apart, to look bold) is taken apart."""
+    if len(glyphs) < 2:
+        return list(glyphs)
     out = sorted(glyphs, key=_BY_X)
     for a, b in pairwise(out):
         if a.spans is not None and b.x0 <= a.spans[-2]:
@@ -218,6 +220,8 @@ def word_text(word: list[Glyph], size: float) -> str:
 
 def row_size(row: list[Glyph]) -> float:
     """The median glyph size (as statistics.median, without its overhead: it runs once per line and cell)."""
+    if len(row) == 1:
+        return row[0].size
     sizes = sorted([g.size for g in row])
     n = len(sizes)
     if not n:
@@ -230,6 +234,9 @@ def row_size(row: list[Glyph]) -> float:
 
 
 def make_line(row: list[Glyph], cells: list[str], size: float) -> Line:
+    if len(row) == 1:  # one run: a line of one word or number is common
+        g = row[0]
+        return Line(g.x0, g.top, g.x1, g.bottom, cells, size)
     top = min([g.top for g in row])
     return Line(row[0].x0, top, max([g.x1 for g in row]), max([g.bottom for g in row]), cells, size)
 
@@ -270,13 +277,23 @@ class _Seg:
 def _merge_segments(segs: list[_Seg]) -> list[_Seg]:
     """Snap nearly collinear segments together and join the ones that touch."""
     out: list[_Seg] = []
-    for s in sorted(segs, key=lambda s: (s.pos, s.a)):
-        for o in reversed(out[-8:]):
-            if abs(o.pos - s.pos) <= SNAP and s.a <= o.b + SNAP and s.b >= o.a - SNAP:
-                o.a, o.b = min(o.a, s.a), max(o.b, s.b)
+    ordered = sorted(segs, key=_BY_A)
+    ordered.sort(key=_BY_POS)  # by position, then start
+    for s in ordered:
+        pos, sa, sb = s.pos, s.a, s.b
+        # the last few lines kept, back to the first that is too far from this one's position
+        for k in range(len(out) - 1, max(len(out) - 9, -1), -1):
+            o = out[k]
+            if pos - o.pos > SNAP:
+                break
+            if sa <= o.b + SNAP and sb >= o.a - SNAP:
+                o.a, o.b = min(o.a, sa), max(o.b, sb)
                 break
         else:
-            out.append(_Seg(s.pos, s.a, s.b))
+            out.append(_Seg(pos, sa, sb))
+            continue
+        if pos - out[k].pos > SNAP:
+            out.append(_Seg(pos, sa, sb))
     return out
 
 
@@ -398,6 +415,7 @@ def _near(segs: list[_Seg], edges: list[float]) -> list[list[_Seg]]:
 
 
 _BY_POS = attrgetter("pos")
+_BY_A = attrgetter("a")
 
 
 def _reach(segs: list[_Seg], mids: list[float]) -> list[float]:
@@ -500,7 +518,8 @@ def _fill_grid(grid: _Grid, glyphs: list[Glyph]) -> tuple[Table, list[Glyph]]:
     # each position's anchor is its cell's: worked out once a cell, then looked up through ``owner``
     anchor_of = [(new_index[r0], c0) if r0 in new_index else None for r0, c0, _r1, _c1 in grid.cells]
     anchor_of.append(None)  # owner -1: a box outside every cell
-    anchors = [[anchor_of[k] for k in owner[r * nc : (r + 1) * nc]] for r in keep]
+    anchor = anchor_of.__getitem__
+    anchors = [list(map(anchor, owner[r * nc : (r + 1) * nc])) for r in keep]
     full = {(new_index[r], c) for r, c in full if r in new_index}
     table = Table(ys[0], ys[-1], xs[0], xs[-1], [rows[r] for r in keep], anchors, list(xs), full)
     return table, rest

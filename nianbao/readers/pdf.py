@@ -228,7 +228,7 @@ def _page_text(tp: Any, n: int, api: _Bare) -> str:
     # a buffer of a power-of-two size: ctypes makes (and keeps) an array type for each size asked for
     buf = (ctypes.c_char * (1 << (2 * n + 2).bit_length()))()
     got = api.text(tp, 0, n, buf)
-    text = buf.raw[: 2 * max(got - 1, 0)].decode("utf-16-le", "surrogatepass")
+    text = ctypes.string_at(buf, 2 * max(got - 1, 0)).decode("utf-16-le", "surrogatepass")
     if len(text) == n:
         return text
     return "".join(chr(u) if u < 0x110000 else "\ufffd" for u in (api.unicode(tp, i) for i in range(n)))
