@@ -451,11 +451,13 @@ def _grid(hs: list[_Seg], vs: list[_Seg]) -> _Grid | None:
             if not ruled:
                 uf.union((r - 1) * nc + c, r * nc + c)
     boxes: dict[int, list[int]] = {}
+    p = uf.p
     for r in range(nr):
-        for c in range(nc):
-            if not inside[r][c]:
+        for c, box in enumerate(inside[r]):
+            if not box:
                 continue
-            root = uf.find(r * nc + c)
+            i = r * nc + c
+            root = i if p[i] == i else uf.find(i)  # most boxes are a cell of their own
             b = boxes.get(root)
             if b is None:
                 boxes[root] = [r, c, r, c]
@@ -476,6 +478,9 @@ def _fill_grid(grid: _Grid, glyphs: list[Glyph]) -> tuple[Table, list[Glyph]]:
     nr, nc = len(ys) - 1, len(xs) - 1
     owner: list[int] = [-1] * (nr * nc)  # elementary box (r * nc + c) -> its cell
     for k, (r0, c0, r1, c1) in enumerate(grid.cells):
+        if r0 == r1 and c0 == c1:  # most cells are one box
+            owner[r0 * nc + c0] = k
+            continue
         for r in range(r0, r1 + 1):
             owner[r * nc + c0 : r * nc + c1 + 1] = [k] * (c1 - c0 + 1)
     content: list[list[Glyph]] = [[] for _ in grid.cells]

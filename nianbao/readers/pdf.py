@@ -553,12 +553,14 @@ def _segments(page: Any, raw: Any, box: Any) -> list[tuple[float, float, float, 
         raw.FPDFPageObj_GetMatrix(obj, fs)
         return pdfium.PdfMatrix.from_raw(fs)
 
+    get_type = api.type
+
     def walk(count: Any, get: Any, parent: Any, outer: Any, level: int) -> None:
         for k in range(count(parent)):
             obj = get(parent, k)
             if not obj:
                 continue
-            kind = api.type(obj)
+            kind = get_type(obj)
             if kind == form and level < 2:  # as deep as pypdfium2's get_objects(max_depth=3)
                 m = matrix(obj)
                 walk(api.form_count, api.form_object, obj, m if outer is None else m.multiply(outer), level + 1)
