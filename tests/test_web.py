@@ -251,6 +251,18 @@ def test_login_session_and_csrf(client):
     assert ok.status_code == 201
 
 
+@pytest.mark.parametrize("https_only", [False, True])
+def test_login_cookie_is_secure_behind_https(corpus, https_only):
+    """--https-only marks the login cookie Secure, so a browser never sends it over plain HTTP."""
+    app = make_app(corpus, WebSettings(token=TOKEN, https_only=https_only))
+    client = TestClient(app, base_url="https://testserver", raise_server_exceptions=False)
+    csrf = re.search(r'name="csrf" value="([^"]+)"', client.get("/login").text).group(1)
+    resp = client.post("/login", data={"token": TOKEN, "csrf": csrf}, follow_redirects=False)
+    cookie = resp.headers["set-cookie"].lower()
+    assert resp.status_code == 303 and "nianbao_session=" in cookie and "samesite=strict" in cookie
+    assert ("; secure" in cookie) is https_only
+
+
 def _zip(members: dict[str, bytes], method: int = zipfile.ZIP_DEFLATED) -> bytes:
     buf = io.BytesIO()
     with zipfile.ZipFile(buf, "w", method) as z:

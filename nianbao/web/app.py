@@ -69,6 +69,7 @@ class WebSettings:
     title: str | None = None
     private: bool = False
     parse_timeout: float = FILE_TIMEOUT  # seconds an uploaded file may take to parse, in a worker process
+    https_only: bool = False  # the login cookie is Secure: the server runs behind an HTTPS proxy
 
 
 @dataclass(frozen=True)
@@ -178,7 +179,7 @@ def make_app(corpus: Any, settings: WebSettings | None = None) -> FastAPI:
             return RedirectResponse("/login", status_code=303)
 
     app.add_middleware(SessionMiddleware, secret_key=session_secret(token), session_cookie="nianbao_session",
-                       same_site="strict", max_age=14 * 24 * 3600)  # fmt: skip
+                       same_site="strict", max_age=14 * 24 * 3600, https_only=settings.https_only)  # fmt: skip
     app.add_middleware(Guard, max_body=limits.max_request_bytes)
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
     env = Environment(loader=FileSystemLoader(HERE / "templates"), autoescape=select_autoescape(default=True))

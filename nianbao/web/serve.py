@@ -25,7 +25,21 @@ import click
     "--max-files", default=500, show_default=True, type=int, help="Most files in one upload (zip members too)."
 )
 @click.option("--private", is_flag=True, help="Reading needs the token (or a login) too; default: reading is public.")
-def serve(db: str, host: str, port: int, token: str | None, max_upload_mb: int, max_files: int, private: bool) -> None:
+@click.option(
+    "--https-only",
+    is_flag=True,
+    help="The login cookie is sent over HTTPS only (Secure): for a server behind an HTTPS proxy.",
+)
+def serve(
+    db: str,
+    host: str,
+    port: int,
+    token: str | None,
+    max_upload_mb: int,
+    max_files: int,
+    private: bool,
+    https_only: bool,
+) -> None:
     """Serve a corpus on the web: upload, report pages beside their source, search, charts, JSON API.
 
     Reading is public; uploads need the token, sent as 'Authorization: Bearer TOKEN' or given on the
@@ -55,7 +69,7 @@ def serve(db: str, host: str, port: int, token: str | None, max_upload_mb: int, 
     except NianbaoError as e:
         raise click.ClickException(str(e)) from None
     limits = Limits(max_request_bytes=max_upload_mb * 1024 * 1024, max_files=max_files)
-    app = make_app(corpus, WebSettings(token=token, limits=limits, private=private))
+    app = make_app(corpus, WebSettings(token=token, limits=limits, private=private, https_only=https_only))
     mode = "令牌已配置，可上传" if token else "只读模式（未配置令牌）"
     mode += "；仅登录后可读" if private else ""
     click.echo(f"nianbao serve: http://{host}:{port}/  {mode}", err=True)
