@@ -115,6 +115,11 @@ def test_search_filters_and_pages(corpus) -> None:
     assert total == 1 and rows[0].county == "清流县" and rows[0].province == "福建省"
     assert corpus.search(organ="100%_不存在")[0] == 0  # LIKE wildcards are taken literally
     assert list(corpus.ids(template="2019")) == [i for i, r in zip(ids, reports) if r.template == "2019"]
+    # a misspelt filter is an error, not a filter silently left out
+    with pytest.raises(TypeError, match="unknown filter organs"):
+        corpus.search(organs=organ)  # type: ignore[call-arg]
+    with pytest.raises(TypeError, match="unknown filter"):
+        corpus.chart_data(yaer=year)  # type: ignore[call-arg]
 
 
 def test_stats_match_an_independent_count(corpus) -> None:

@@ -13,6 +13,6 @@ transaction with its cells, findings and source bytes, so a killed ingest leaves
 
 from __future__ import annotations
 
-from .corpus import Corpus, IngestSummary, StoredReport, open_corpus
+from .corpus import Corpus, Filters, IngestSummary, StoredReport, open_corpus
 
-__all__ = ["Corpus", "IngestSummary", "StoredReport", "open_corpus"]
+__all__ = ["Corpus", "Filters", "IngestSummary", "StoredReport", "open_corpus"]

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import Any, TypedDict, Unpack
 
 from ..errors import StoreError
 from ..formats import REQUEST_ROWS
@@ -153,6 +153,26 @@ def store_key(report: Report, data: bytes | None) -> str:
     if report.source.sha256:
         return report.source.sha256
     return hashlib.sha256(json.dumps(report.to_dict(), sort_keys=True).encode("utf-8")).hexdigest()
+
+
+class Filters(TypedDict, total=False):
+    """What :meth:`Corpus.search`, :meth:`Corpus.ids` and :meth:`Corpus.chart_data` select reports by, as
+    keywords: ``organ`` and ``q`` match substrings (``q`` of organ, title or path), ``region`` matches
+    province, city or county, ``rule`` keeps reports with a finding of that rule (or of every rule under a
+    prefix ending in '.'), ``has_errors`` those with (or without) an error finding; ``status`` is the
+    stored status (``unreadable``, …).  None is no filter."""
+
+    organ: str | None
+    year: int | None
+    template: str | None
+    rule: str | None
+    has_errors: bool | None
+    region: str | None
+    q: str | None
+    status: str | None
+
+
+_FILTER_KEYS = tuple(Filters.__annotations__)
 
 
 @lru_cache(maxsize=4096)
@@ -442,60 +462,39 @@ class Corpus:
             r = conn.execute(q).first()
         return None if r is None else (r.name, zlib.decompress(r.data))
 
-    def _filters(
-        self,
-        organ: str | None = None,
-        year: int | None = None,
-        template: str | None = None,
-        rule: str | None = None,
-        has_errors: bool | None = None,
-        region: str | None = None,
-        q: str | None = None,
-        status: str | None = None,
-    ) -> list[Any]:
+    def _filters(self, filters: Filters) -> list[Any]:
+        """The WHERE clauses of the :class:`Filters` given."""
         from sqlalchemy import exists, or_, select
 
+        if unknown := filters.keys() - set(_FILTER_KEYS):
+            raise TypeError(f"unknown filter {', '.join(sorted(unknown))} (the filters: {', '.join(_FILTER_KEYS)})")
         R = S.reports.c
         where: list[Any] = []
-        if organ:
+        if organ := filters.get("organ"):
             where.append(R.organ.contains(organ, autoescape=True))
-        if year is not None:
+        if (year := filters.get("year")) is not None:
             where.append(R.year == int(year))
-        if template:
+        if template := filters.get("template"):
             where.append(R.template == template)
-        if status:
+        if status := filters.get("status"):
             where.append(R.status == status)
-        if has_errors is not None:
+        if (has_errors := filters.get("has_errors")) is not None:
             where.append(R.n_errors > 0 if has_errors else R.n_errors == 0)
-        if region:
+        if region := filters.get("region"):
             where.append(or_(*(c.contains(region, autoescape=True) for c in (R.province, R.city, R.county))))
-        if q:
+        if q := filters.get("q"):
             where.append(or_(*(c.contains(q, autoescape=True) for c in (R.organ, R.title, R.path))))
-        if rule:
+        if rule := filters.get("rule"):
             F = S.findings.c
             match = F.rule.startswith(rule, autoescape=True) if rule.endswith(".") else F.rule == rule
             where.append(exists(select(F.id).where(F.report_id == R.id, match)))
         return where
 
-    def search(
-        self,
-        organ: str | None = None,
-        year: int | None = None,
-        template: str | None = None,
-        rule: str | None = None,
-        has_errors: bool | None = None,
-        region: str | None = None,
-        q: str | None = None,
-        limit: int = 50,
-        offset: int = 0,
-        status: str | None = None,
-    ) -> tuple[int, list[StoredReport]]:
-        """(total matching, one page ordered by organ, year, id). ``organ``/``q`` match substrings;
-        ``region`` matches province, city or county; ``rule`` keeps reports with a finding of that rule
-        (or of every rule under a prefix ending in '.')."""
+    def search(self, limit: int = 50, offset: int = 0, **filters: Unpack[Filters]) -> tuple[int, list[StoredReport]]:
+        """(total matching, one page ordered by organ, year, id) of the reports the :class:`Filters` select."""
         from sqlalchemy import func, select
 
-        where = self._filters(organ, year, template, rule, has_errors, region, q, status)
+        where = self._filters(filters)
         R = S.reports.c
         with self.engine.connect() as conn:
             total = conn.execute(select(func.count()).select_from(S.reports).where(*where)).scalar() or 0
@@ -508,21 +507,11 @@ class Corpus:
             ).all()
         return int(total), [_stored(r) for r in rows]
 
-    def ids(
-        self,
-        organ: str | None = None,
-        year: int | None = None,
-        template: str | None = None,
-        rule: str | None = None,
-        has_errors: bool | None = None,
-        region: str | None = None,
-        q: str | None = None,
-        status: str | None = None,
-    ) -> Iterator[int]:
-        """Ids of every report matching the filters of :meth:`search`, ascending, streamed in pages."""
+    def ids(self, **filters: Unpack[Filters]) -> Iterator[int]:
+        """Ids of every report the :class:`Filters` select, ascending, streamed in pages."""
         from sqlalchemy import select
 
-        where = self._filters(organ, year, template, rule, has_errors, region, q, status)
+        where = self._filters(filters)
         last = 0
         while True:
             with self.engine.connect() as conn:
@@ -640,21 +629,11 @@ class Corpus:
         return out
 
     def chart_data(
-        self,
-        ids: Iterable[int] | None = None,
-        upto: int | None = None,
-        organ: str | None = None,
-        year: int | None = None,
-        template: str | None = None,
-        rule: str | None = None,
-        has_errors: bool | None = None,
-        region: str | None = None,
-        q: str | None = None,
-        status: str | None = None,
+        self, ids: Iterable[int] | None = None, upto: int | None = None, **filters: Unpack[Filters]
     ) -> dict[str, Any]:
         """The sums behind the corpus charts, by SQL aggregation (no report is read whole).
 
-        Over the reports of ``ids`` if given, else those matching the filters of :meth:`search`, and
+        Over the reports of ``ids`` if given, else those the :class:`Filters` select, and
         only ids up to ``upto`` when given (so that a caller can add later reports itself):
         ``{"reports": N, "max_id": highest id summed, "rules": {rule: reports with an error of it},
         "outcome": {request row: sum of its total}, "applicant": {column: sum of new requests},
@@ -666,7 +645,7 @@ class Corpus:
         from ..formats import OUTCOME_ROWS, REQUEST_APPLICANT_COLUMNS, TEMPLATES
 
         R, F, C, P = S.reports.c, S.findings.c, S.cells.c, S.cell_paths.c
-        where = self._filters(organ, year, template, rule, has_errors, region, q, status)
+        where = self._filters(filters)
         if ids is not None:
             where.append(R.id.in_([int(i) for i in ids]))
         whole = not where
