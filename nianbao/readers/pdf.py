@@ -286,6 +286,7 @@ def _level_glyphs(tp: Any, api: _Bare, text: str, page: tuple[float, float, floa
     out: list[Glyph] = []
     add = out.append
     turns = [0, 0, 0, 0]
+    level_chars = 0  # characters of level runs (turns[0], added up at the end)
     # the current run: its text object, first and last character's index, its count, len(out) at its start
     cur: Any = -1
     first = last = count = mark = 0
@@ -362,7 +363,7 @@ def _level_glyphs(tp: Any, api: _Bare, text: str, page: tuple[float, float, floa
                 turns[part[0]] += len(chars)
                 out.extend(_turned(tp, api, [part], 0, (x0, y1, 0.0, 0.0)))
             else:
-                turns[0] += count
+                level_chars += count
         if i == n:
             break
         # a new run
@@ -384,6 +385,7 @@ def _level_glyphs(tp: Any, api: _Bare, text: str, page: tuple[float, float, floa
             glyph_x1 = right
         else:
             add(_own_size(left - x0, right - x0, y1 - base, min(tall, wide), ch))
+    turns[0] += level_chars
     if max(range(4), key=lambda q: turns[q]):
         return None
     return out
