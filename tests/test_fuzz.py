@@ -99,9 +99,10 @@ def test_a_corrupt_docx_names_the_file_and_the_damage() -> None:
     assert f.rule == "source.unreadable" and "年报.docx" in f.message
 
 
-def _pdf(lines: list[str], pages: int = 1) -> bytes:
-    """A small PDF written by hand (Helvetica text, the same on every page), enough for the reader."""
-    stream = "BT /F1 10 Tf 14 TL 40 800 Td " + " ".join(f"({s}) '" for s in lines) + " ET"
+def _pdf(lines: list[str], pages: int = 1, stream: str | None = None) -> bytes:
+    """A small PDF written by hand (Helvetica text, the same on every page), enough for the reader; ``stream``
+    is the page's content when given, else the lines set one under another."""
+    stream = stream or "BT /F1 10 Tf 14 TL 40 800 Td " + " ".join(f"({s}) '" for s in lines) + " ET"
     kids = " ".join(f"{5 + i} 0 R" for i in range(pages))
     objects = [
         "<< /Type /Catalog /Pages 2 0 R >>",
@@ -148,6 +149,41 @@ def test_truncated_and_damaged_pdfs(monkeypatch: pytest.MonkeyPatch) -> None:
         assert [f.rule for f in report.findings] == ["source.unreadable"]
     for _ in range(20):
         _parse(_mutate(data, rng), "mutated.pdf")
+
+
+# a text object's matrix: upright at any size, turned a quarter or half, tilted, slanted, or mirrored
+MATRICES = [(1, 0, 0, 1), (0, 1, -1, 0), (-1, 0, 0, -1), (0, -1, 1, 0), (0.97, 0.26, -0.26, 0.97), (1, 0, 0.3, 1)]
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    st.lists(
+        st.tuples(
+            st.text("ABCDEFGHJKMNRSTUVWXYZ", min_size=1, max_size=8),  # no digits: a lone number may be a page's
+            st.sampled_from(MATRICES),
+            st.sampled_from([0.05, 0.5, 1.0, 2.0]),  # WPS sets 200-pt type scaled by 0.05
+            st.integers(80, 500),
+            st.integers(120, 720),
+        ),
+        min_size=1,
+        max_size=25,
+        unique_by=lambda o: o[0],  # pdfium reads a text object drawn twice on itself (a fake bold) once
+    )
+)
+def test_every_character_drawn_is_read_once_whatever_its_matrix(objects) -> None:
+    """Text objects at random places, in every direction the reader turns: each character comes out once."""
+    pytest.importorskip("pypdfium2")
+    from nianbao.readers.layout import pages_to_text
+    from nianbao.readers.pdf import read_pdf_pages
+
+    parts = []
+    for word, (a, b, c, d), scale, x, y in objects:
+        size = 10 / scale
+        matrix = f"{a * scale:g} {b * scale:g} {c * scale:g} {d * scale:g} {x} {y}"
+        parts.append(f"BT /F1 {size:g} Tf {matrix} Tm ({word}) Tj ET")
+    pages, _notes = read_pdf_pages(_pdf([], stream=" ".join(parts)))
+    text, _grid = pages_to_text(pages)
+    assert sorted(text.replace("\t", "").replace("\n", "").replace(" ", "")) == sorted("".join(w for w, *_ in objects))
 
 
 def test_number_cells_followed_by_a_letter_do_not_backtrack() -> None:
