@@ -6,6 +6,7 @@ import io
 import json
 import random
 import re
+import time
 import zipfile
 
 import pytest
@@ -177,7 +178,7 @@ def test_pdf_source_pages_as_images(client):
     rid = upload(client, [("scan.pdf", buf.getvalue())]).json()["ids"][0]
     page = client.get(f"/reports/{rid}").text
     assert all(f"/reports/{rid}/pages/{n}.png" in page for n in (1, 2, 3))
-    # the browser fetches pages in parallel; PDFium is not thread-safe, so the server must serialise it
+    # the browser fetches pages in parallel; PDFium is not thread-safe: the pages are drawn in worker processes
     with ThreadPoolExecutor(6) as pool:
         got = list(pool.map(lambda n: client.get(f"/reports/{rid}/pages/{n % 3 + 1}.png"), range(18)))
     assert all(r.status_code == 200 and r.content[:8] == b"\x89PNG\r\n\x1a\n" for r in got)
@@ -441,6 +442,28 @@ def test_an_upload_that_parses_too_long_is_given_up_and_stored_with_its_reason(c
         assert page.status_code == 200 and "行政许可" in page.text
         ok = upload(client, [(r.name, r.data) for r in synth(1, seed=12)])
         assert ok.status_code == 201 and ok.json()["items"][0]["errors"] == 0
+
+
+def test_a_report_page_does_not_wait_behind_uploads(corpus):
+    """Stored files are read for pages by workers of their own: while every upload worker is parsing a slow
+    file, a report page still answers at once."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    app = make_app(corpus, WebSettings(token=TOKEN, limits=Limits()))
+    with TestClient(app, raise_server_exceptions=False) as client:
+        r = next(iter(synth(1, seed=21)))
+        rid = upload(client, [(r.name, r.data)]).json()["ids"][0]
+        assert client.get(f"/reports/{rid}").status_code == 200  # the viewing workers are started
+        slow = ("行政许可\t12\t3\t4\n" * 200_000).encode()  # some seconds of parsing each
+        with ThreadPoolExecutor(4) as pool:
+            busy = [pool.submit(upload, client, [(f"slow{i}.txt", slow + bytes([48 + i]))]) for i in range(4)]
+            time.sleep(1.0)  # every upload worker is parsing one
+            start = time.perf_counter()
+            page = client.get(f"/reports/{rid}")
+            waited = time.perf_counter() - start
+            assert all(f.result().status_code == 201 for f in busy)
+        assert page.status_code == 200 and r.expected.meta.organ in page.text
+        assert waited < 2.0, f"the report page waited {waited:.1f} s behind the uploads"
 
 
 def test_failed_logins_are_throttled_per_address(client):

@@ -145,12 +145,16 @@ def make_app(corpus: Any, settings: WebSettings | None = None) -> FastAPI:
     whole: dict[str, Any] = {"sums": None, "max_id": 0}
     charts_lock = threading.Lock()
     parser = ParsePool(timeout=settings.parse_timeout)
+    # stored files are read for pages (their text, a PDF's pages) by workers of their own, so that a page
+    # never waits behind a batch of uploads being parsed
+    viewer = ParsePool(workers=2, timeout=settings.parse_timeout)
     throttle = LoginThrottle()
 
     @contextlib.asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         yield
-        parser.close()  # the upload workers go with the server
+        parser.close()  # the workers go with the server
+        viewer.close()
 
     app = FastAPI(
         lifespan=lifespan,
@@ -480,7 +484,7 @@ def make_app(corpus: Any, settings: WebSettings | None = None) -> FastAPI:
         report = get_report(id)
         tables, general = report_tables(report)
         src = corpus.source(id)
-        source = source_view(*src, parser.call) if src else None
+        source = source_view(*src, viewer.call) if src else None
         return page(request, "report.html", id=id, report=report, tables=tables, general=general, source=source,
                     max_pages=MAX_PDF_PAGES, exports=list(EXPORTS))  # fmt: skip
 
@@ -488,7 +492,7 @@ def make_app(corpus: Any, settings: WebSettings | None = None) -> FastAPI:
     def pdf_page(id: ReportId, n: int) -> Response:
         src = corpus.source(id)
         pdf = src is not None and src[1][:5] == b"%PDF-" and 0 < n <= MAX_PDF_PAGES
-        png = parser.call(pdf_page_png, src[1], n - 1) if pdf else None
+        png = viewer.call(pdf_page_png, src[1], n - 1) if pdf else None
         if png is None:
             raise HTTPException(404, "not_found")
         return Response(png, media_type="image/png", headers={"cache-control": "max-age=86400"})
@@ -511,10 +515,10 @@ def make_app(corpus: Any, settings: WebSettings | None = None) -> FastAPI:
         return Response(data, media_type=EXPORTS[fmt], headers=_attachment(f"report-{id}.{fmt}"))
 
     def _source_text(id: int) -> str | None:
-        """The stored source's text, read in an upload worker (within its time limit: a stored file may be
-        one whose parse was given up), for the pages that show or carry the prose."""
+        """The stored source's text, read in a viewing worker (within the parse time limit: a stored file
+        may be one whose parse was given up), for the pages that show or carry the prose."""
         src = corpus.source(id)
-        return parser.text(src[1], src[0]) if src else None
+        return viewer.text(src[1], src[0]) if src else None
 
     def _prose(id: int) -> dict[str, str] | None:
         """The prose sections of the stored source, so a DOCX carries them as ``nianbao render`` does."""
