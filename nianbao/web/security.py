@@ -131,8 +131,9 @@ class LoginThrottle:
         """Seconds ``who`` must still wait before another try (0: may try now)."""
         now = time.monotonic() if now is None else now
         with self._lock:
-            recent = [t for t in self._failed.get(who, []) if now - t < self.window]
-            self._failed[who] = recent
+            if who not in self._failed:  # no failure kept: no entry made either
+                return 0.0
+            recent = self._failed[who] = [t for t in self._failed[who] if now - t < self.window]
             return self.window - (now - recent[0]) if len(recent) >= self.tries else 0.0
 
     def failed(self, who: str, now: float | None = None) -> None:

@@ -154,14 +154,14 @@ class SourceView:
     pages: int = 0
 
 
-def pdf_page_count(data: bytes) -> int | None:
-    """The PDF's number of pages; None when pdfium cannot open it."""
+def pdf_page_count(data: bytes) -> int:
+    """The PDF's number of pages; 0 when pdfium cannot open it."""
     import pypdfium2 as pdfium
 
     try:
         pdf = pdfium.PdfDocument(data)
     except pdfium.PdfiumError:
-        return None
+        return 0
     try:
         return len(pdf)
     finally:
@@ -201,9 +201,12 @@ def source_view(name: str, data: bytes, run: Runner) -> SourceView:
     """The source as the page can show it safely; any reader failure falls back to a note, never an error."""
     from ..readers.text import decode
 
+    late = "无法在时限内读取该文件的文字 (the file's text could not be read in time)"
     if data[:5] == b"%PDF-":
         pages = run(pdf_page_count, data)
-        if pages is not None:
+        if pages is None:  # out of time: reading its text would be too
+            return SourceView("text", name, text=late)
+        if pages:
             return SourceView("pdf", name, pages=pages)
     suffix = name.rsplit(".", 1)[-1].lower() if "." in name else ""
     head = data[:2048].lower()
@@ -213,9 +216,7 @@ def source_view(name: str, data: bytes, run: Runner) -> SourceView:
         except NianbaoError:
             pass
     text = run(source_text, data, name)
-    if text is None:
-        text = "无法在时限内读取该文件的文字 (the file's text could not be read in time)"
-    return SourceView("text", name, text=text)
+    return SourceView("text", name, text=late if text is None else text)
 
 
 def source_text(data: bytes, name: str) -> str:
